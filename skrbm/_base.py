@@ -1,0 +1,165 @@
+"""Behaviour common to the skrbm estimators: validation, scoring, training."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._training import EarlyStopping, Schedule, train
+
+FLOAT_DTYPES = (np.float64, np.float32)
+
+OPTIMIZER_CONSTRAINTS = {
+    "learning_rate": [Interval(Real, 0, None, closed="neither")],
+    "momentum": [Interval(Real, 0, 1, closed="left")],
+    "batch_size": [Interval(Integral, 1, None, closed="left")],
+    "n_iter": [Interval(Integral, 1, None, closed="left")],
+    "shuffle": ["boolean"],
+    "early_stopping": ["boolean"],
+    "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+    "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+    "tol": [Interval(Real, 0, None, closed="left")],
+    "verbose": ["verbose"],
+    "random_state": ["random_state"],
+}
+
+
+def generator_from(random_state):
+    """A :class:`numpy.random.Generator` seeded from a ``RandomState``."""
+    return np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
+
+
+class MinibatchMixin:
+    """Shared machinery of the skrbm estimators.
+
+    Subclasses provide ``_initialize(X, random_state)``,
+    ``_make_step(dtype) -> Step``, ``_reconstruct(X) -> ndarray`` and a
+    ``_params`` property listing the fitted parameter arrays (the first one
+    fixes the model's dtype).
+    """
+
+    def _validate_input(self, X, *, reset, min_samples=1):
+        return validate_data(
+            self,
+            X,
+            reset=reset,
+            dtype=FLOAT_DTYPES,
+            order="C",
+            ensure_min_samples=min_samples,
+        )
+
+    def _check_fitted_input(self, X):
+        check_is_fitted(self)
+        return self._validate_input(X, reset=False)
+
+    def _schedule(self):
+        return Schedule(self.learning_rate, self.momentum, self.batch_size, self.shuffle)
+
+    def _split(self, X, random_state):
+        """Hold out ``validation_fraction`` of ``X`` when early stopping."""
+        if not self.early_stopping:
+            return X, None
+        X_train, X_val = train_test_split(
+            X, test_size=self.validation_fraction, random_state=random_state
+        )
+        if X_train.shape[0] < 1 or X_val.shape[0] < 1:
+            raise ValueError(
+                "early_stopping needs at least one training and one validation "
+                f"sample; got {X.shape[0]} samples with "
+                f"validation_fraction={self.validation_fraction}."
+            )
+        return np.ascontiguousarray(X_train), X_val
+
+    def _start(self, X, random_state):
+        """Fresh parameters and an empty history."""
+        self.n_iter_ = 0
+        self.loss_curve_ = []
+        self._initialize(X, random_state)
+
+    def _run(self, X, n_epochs, X_val=None):
+        early = None
+        if X_val is not None:
+            early = EarlyStopping(
+                X_val, self._score_array, self.tol, self.n_iter_no_change
+            )
+        step = self._make_step(X.dtype)
+        train(self, X, n_epochs, step, self._schedule(), self._rng, early)
+        return self
+
+    def _fit_epochs(self, X):
+        """What ``fit`` does once the input is validated."""
+        random_state = check_random_state(self.random_state)
+        X, X_val = self._split(X, random_state)
+        self._start(X, random_state)
+        for name in ("validation_scores_", "best_validation_score_"):
+            self.__dict__.pop(name, None)
+        return self._run(X, self.n_iter, X_val)
+
+    def _partial_fit_epoch(self, X, first_call):
+        """One epoch over ``X``; the first call initialises the model."""
+        if first_call:
+            self._start(X, check_random_state(self.random_state))
+        return self._run(X.astype(self._params[0].dtype, copy=False), 1)
+
+    def _score_array(self, X):
+        return -float(np.mean((X - self._reconstruct(X)) ** 2))
+
+    def reconstruct(self, X):
+        """Reconstruct ``X`` through the hidden layer.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data.
+
+        Returns
+        -------
+        X_rec : ndarray of shape (n_samples, n_features)
+            ``inverse_transform(transform(X))``, in the dtype of ``X``.
+        """
+        return self._reconstruct(self._check_fitted_input(X))
+
+    def score_samples(self, X):
+        """Minus the mean squared reconstruction error of each sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,)
+            ``-mean((X - reconstruct(X)) ** 2, axis=1)``; higher is better.
+        """
+        X = self._check_fitted_input(X)
+        return -np.mean((X - self._reconstruct(X)) ** 2, axis=1)
+
+    def score(self, X, y=None):
+        """Minus the mean squared reconstruction error over ``X``.
+
+        Higher is better, so model selection tools such as
+        :class:`~sklearn.model_selection.GridSearchCV` can maximise it
+        without a custom scorer.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+            ``mean(score_samples(X))``.
+        """
+        return float(np.mean(self.score_samples(X)))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags

@@ -1,0 +1,467 @@
+"""Pure numerical kernels shared by the skrbm estimators.
+
+Every function here takes arrays and returns arrays. Functions that sit in a
+training loop write into caller-provided buffers (``out=`` and workspace
+arguments) so that one minibatch step allocates nothing; the same functions
+are called with fresh arrays by the tests.
+
+Conventions: ``W`` has shape ``(n_components, n_features)``, ``b`` is the
+visible bias (``n_features``), ``c`` the hidden bias (``n_components``),
+samples are rows. Gradients are *ascent* directions of the log-likelihood
+(CD) or *descent* directions of the loss already negated (backprop), so
+every parameter is updated as ``velocity = momentum * velocity +
+learning_rate * grad``; ``param += velocity``.
+"""
+
+import numpy as np
+from scipy.linalg import blas
+
+
+def sigmoid(x, out=None):
+    """Logistic function, computed as ``0.5 * tanh(x / 2) + 0.5``.
+
+    The tanh form never overflows (so no RuntimeWarning for large ``|x|``)
+    and is several times faster than :func:`scipy.special.expit` on small
+    float32 arrays because numpy vectorises ``tanh``.
+
+    Parameters
+    ----------
+    x : ndarray
+        Input values.
+    out : ndarray, optional
+        Output buffer; may be ``x`` itself.
+
+    Returns
+    -------
+    out : ndarray
+        ``1 / (1 + exp(-x))``, in the dtype of ``x``.
+    """
+    out = np.multiply(x, 0.5, out=out)
+    np.tanh(out, out=out)
+    out *= 0.5
+    out += 0.5
+    return out
+
+
+def mean_hiddens(V, W, c, out=None):
+    """Hidden activation probabilities ``p(h=1 | v) = sigmoid(V W^T + c)``.
+
+    Parameters
+    ----------
+    V : ndarray of shape (n_samples, n_features)
+        Visible states.
+    W : ndarray of shape (n_components, n_features)
+        Weights.
+    c : ndarray of shape (n_components,)
+        Hidden biases.
+    out : ndarray of shape (n_samples, n_components), optional
+        Output buffer.
+
+    Returns
+    -------
+    H : ndarray of shape (n_samples, n_components)
+    """
+    out = np.matmul(V, W.T, out=out)
+    out += c
+    return sigmoid(out, out=out)
+
+
+def mean_visibles(H, W, b, out=None):
+    """Mean of the Gaussian visible units, ``E[v | h] = H W + b``.
+
+    Parameters
+    ----------
+    H : ndarray of shape (n_samples, n_components)
+        Hidden states or probabilities.
+    W : ndarray of shape (n_components, n_features)
+        Weights.
+    b : ndarray of shape (n_features,)
+        Visible biases.
+    out : ndarray of shape (n_samples, n_features), optional
+        Output buffer.
+
+    Returns
+    -------
+    V : ndarray of shape (n_samples, n_features)
+    """
+    out = np.matmul(H, W, out=out)
+    out += b
+    return out
+
+
+def sample_bernoulli(P, rng, out, scratch):
+    """Draw binary states with probabilities ``P``.
+
+    Parameters
+    ----------
+    P : ndarray
+        Probabilities.
+    rng : numpy.random.Generator
+        Source of uniform numbers.
+    out : ndarray
+        Output buffer (floating point, same shape as ``P``), set to 0.0/1.0.
+    scratch : ndarray
+        Buffer of the same shape and dtype as ``P`` for the uniforms.
+
+    Returns
+    -------
+    out : ndarray
+    """
+    rng.random(out=scratch, dtype=scratch.dtype)
+    return np.less(scratch, P, out=out)
+
+
+def free_energy(V, W, b, c):
+    """Free energy of Gaussian-Bernoulli visible vectors (unit variance).
+
+    ``F(v) = 1/2 |v - b|^2 - sum_j softplus(c_j + W_j . v)``, so that
+    ``p(v)`` is proportional to ``exp(-F(v))``.
+
+    Parameters
+    ----------
+    V : ndarray of shape (n_samples, n_features)
+    W : ndarray of shape (n_components, n_features)
+    b : ndarray of shape (n_features,)
+    c : ndarray of shape (n_components,)
+
+    Returns
+    -------
+    F : ndarray of shape (n_samples,)
+    """
+    quadratic = 0.5 * np.sum((V - b) ** 2, axis=1)
+    return quadratic - np.logaddexp(0, V @ W.T + c).sum(axis=1)
+
+
+def squared_error(A, B, out):
+    """Sum of squared differences; ``out`` receives ``A - B``.
+
+    Parameters
+    ----------
+    A, B : ndarray of the same shape
+    out : ndarray
+        Buffer receiving the difference ``A - B``.
+
+    Returns
+    -------
+    sse : float
+    """
+    np.subtract(A, B, out=out)
+    flat = out.reshape(-1)
+    return float(np.dot(flat, flat))
+
+
+def _gemm(W):
+    return blas.sgemm if W.dtype == np.float32 else blas.dgemm
+
+
+def outer_statistics(pos_h, pos_v, neg_h, neg_v, out):
+    """``out = pos_h^T pos_v / n_pos - neg_h^T neg_v / n_neg``, in place.
+
+    Two BLAS calls, the second accumulating into the first, so no temporary
+    of the size of ``W`` is created. ``out`` must be C-contiguous.
+
+    Parameters
+    ----------
+    pos_h : ndarray of shape (n_pos, n_components)
+    pos_v : ndarray of shape (n_pos, n_features)
+    neg_h : ndarray of shape (n_neg, n_components)
+    neg_v : ndarray of shape (n_neg, n_features)
+    out : ndarray of shape (n_components, n_features)
+
+    Returns
+    -------
+    out : ndarray of shape (n_components, n_features)
+    """
+    gemm = _gemm(out)
+    # BLAS is column-major: out.T is the Fortran view of the C-ordered out.
+    gemm(1.0 / pos_v.shape[0], pos_v.T, pos_h.T, 0.0, out.T, trans_b=1, overwrite_c=1)
+    gemm(-1.0 / neg_v.shape[0], neg_v.T, neg_h.T, 1.0, out.T, trans_b=1, overwrite_c=1)
+    return out
+
+
+def mean_difference(pos, neg, out, scratch):
+    """``out = mean(pos, axis=0) - mean(neg, axis=0)`` without temporaries."""
+    np.sum(pos, axis=0, out=out)
+    out *= 1.0 / pos.shape[0]
+    np.sum(neg, axis=0, out=scratch)
+    scratch *= 1.0 / neg.shape[0]
+    out -= scratch
+    return out
+
+
+class CDWorkspace:
+    """Preallocated buffers for one CD-k minibatch step.
+
+    Parameters
+    ----------
+    batch_size : int
+        Largest minibatch the workspace serves.
+    n_features, n_components : int
+        Model size.
+    n_chains : int or None
+        Number of persistent chains (PCD), or None for CD.
+    dtype : numpy dtype
+        float32 or float64.
+    """
+
+    def __init__(self, batch_size, n_features, n_components, n_chains, dtype):
+        def buf(*shape):
+            return np.empty(shape, dtype=dtype)
+
+        self.v0 = buf(batch_size, n_features)
+        self.v1 = buf(batch_size, n_features)
+        self.diff = buf(batch_size, n_features)
+        self.h0 = buf(batch_size, n_components)
+        self.h1 = buf(batch_size, n_components)
+        self.hs = buf(batch_size, n_components)
+        self.uniform = buf(batch_size, n_components)
+        self.grad_W = buf(n_components, n_features)
+        self.grad_b = buf(n_features)
+        self.grad_c = buf(n_components)
+        self.scratch_b = buf(n_features)
+        self.scratch_c = buf(n_components)
+        if n_chains is not None:
+            self.v_chain = buf(n_chains, n_features)
+            self.chain_noise = buf(n_chains, n_features)
+            self.h_chain = buf(n_chains, n_components)
+            self.chain_uniform = buf(n_chains, n_components)
+
+    def rows(self, n):
+        """Views of the per-sample buffers restricted to the first ``n`` rows."""
+        return self.v0[:n], self.v1[:n], self.diff[:n], self.h0[:n], self.h1[:n], (
+            self.hs[:n]
+        ), self.uniform[:n]
+
+
+def cd_gradient(v0, W, b, c, rng, ws, cd_steps=1, chains=None):
+    """Contrastive-divergence gradient of a Gaussian-Bernoulli RBM.
+
+    Positive phase: ``h0 = p(h | v0)``. Negative phase, CD-k (``chains`` is
+    None): starting from the data, ``k`` alternations of sampled binary
+    hiddens and *mean* visible reconstructions ``v = h W + b`` (the usual
+    noise-free reconstruction for Gaussian visible units, Hinton 2010,
+    section 13.2). PCD (``chains`` given, Tieleman 2008): the persistent
+    binary hidden chains are advanced ``k`` full Gibbs steps with *sampled*
+    visible units ``v ~ N(h W + b, I)`` and updated in place.
+
+    The returned squared error is that of the one-step reconstruction from
+    the sampled hiddens, ``|v0 - (h W + b)|^2`` with ``h ~ p(h | v0)``: in
+    CD it is the first negative-phase visible state, so it costs no extra
+    matrix product; PCD computes it with one extra product.
+
+    Parameters
+    ----------
+    v0 : ndarray of shape (n, n_features)
+        Minibatch of data.
+    W, b, c : ndarray
+        Current parameters.
+    rng : numpy.random.Generator
+        Source of randomness.
+    ws : CDWorkspace
+        Buffers; ``ws.grad_W``, ``ws.grad_b`` and ``ws.grad_c`` receive the
+        gradient (ascent direction, averaged over samples).
+    cd_steps : int, default=1
+        Number of Gibbs steps ``k``.
+    chains : ndarray of shape (n_chains, n_components), optional
+        Binary hidden states of the persistent chains, advanced in place.
+
+    Returns
+    -------
+    sse : float
+        Sum of squared one-step reconstruction errors over the minibatch.
+    h0 : ndarray of shape (n, n_components)
+        Positive-phase hidden probabilities (a view of ``ws.h0``).
+    """
+    n = v0.shape[0]
+    _, v1, diff, h0, h1, hs, uniform = ws.rows(n)
+    mean_hiddens(v0, W, c, out=h0)
+    sample_bernoulli(h0, rng, hs, uniform)
+    mean_visibles(hs, W, b, out=v1)
+    sse = squared_error(v0, v1, diff)
+    if chains is None:
+        v_neg, h_neg = v1, h1
+        mean_hiddens(v_neg, W, c, out=h_neg)
+        for _ in range(cd_steps - 1):
+            sample_bernoulli(h_neg, rng, hs, uniform)
+            mean_visibles(hs, W, b, out=v_neg)
+            mean_hiddens(v_neg, W, c, out=h_neg)
+    else:
+        v_neg, h_neg = ws.v_chain, ws.h_chain
+        for _ in range(cd_steps):
+            mean_visibles(chains, W, b, out=v_neg)
+            noise = rng.standard_normal(out=ws.chain_noise, dtype=v_neg.dtype)
+            v_neg += noise
+            mean_hiddens(v_neg, W, c, out=h_neg)
+            sample_bernoulli(h_neg, rng, chains, ws.chain_uniform)
+    outer_statistics(h0, v0, h_neg, v_neg, out=ws.grad_W)
+    mean_difference(v0, v_neg, ws.grad_b, ws.scratch_b)
+    mean_difference(h0, h_neg, ws.grad_c, ws.scratch_c)
+    return sse, h0
+
+
+def soft_threshold(W, threshold, scratch):
+    """Proximal operator of ``threshold * |W|_1``, applied in place.
+
+    ``W <- sign(W) * max(|W| - threshold, 0)``: weights whose magnitude is
+    below the threshold become exactly 0.0.
+
+    Parameters
+    ----------
+    W : ndarray
+        Weights, modified in place.
+    threshold : float
+        Non-negative shrinkage amount.
+    scratch : ndarray
+        Buffer of the shape and dtype of ``W``.
+
+    Returns
+    -------
+    W : ndarray
+    """
+    np.abs(W, out=scratch)
+    scratch -= threshold
+    np.maximum(scratch, 0, out=scratch)
+    return np.copysign(scratch, W, out=W)
+
+
+def l1_threshold(learning_rate, alpha_l1, momentum):
+    """Soft-threshold amount that matches an L1 penalty under momentum.
+
+    With classical momentum a constant gradient ``g`` moves a parameter by
+    ``learning_rate * g / (1 - momentum)`` per step once the velocity has
+    settled. The L1 term is kept out of the velocity and applied as a
+    proximal step after each update, so it must shrink by that same
+    effective amount, ``learning_rate * alpha_l1 / (1 - momentum)``, for the
+    penalty to weigh as much as the data gradient does. A weight then stays
+    exactly at zero while its smoothed gradient is below ``alpha_l1`` in
+    magnitude, which is the optimality condition of the L1-penalised
+    objective.
+
+    Parameters
+    ----------
+    learning_rate : float
+    alpha_l1 : float
+        L1 strength.
+    momentum : float
+        In [0, 1).
+
+    Returns
+    -------
+    threshold : float
+    """
+    return learning_rate * alpha_l1 / (1.0 - momentum)
+
+
+def add_l2_gradient(grad, W, alpha_l2):
+    """``grad -= alpha_l2 * W`` in place (weight decay in the ascent direction)."""
+    if alpha_l2:
+        axpy = blas.saxpy if W.dtype == np.float32 else blas.daxpy
+        axpy(W.reshape(-1), grad.reshape(-1), a=-alpha_l2)
+    return grad
+
+
+def momentum_step(param, velocity, grad, learning_rate, momentum):
+    """Classical momentum update, in place.
+
+    ``velocity = momentum * velocity + learning_rate * grad``;
+    ``param += velocity``. ``grad`` is used as scratch and overwritten.
+
+    Parameters
+    ----------
+    param, velocity, grad : ndarray of the same shape
+
+    Returns
+    -------
+    param : ndarray
+    """
+    velocity *= momentum
+    grad *= learning_rate
+    velocity += grad
+    param += velocity
+    return param
+
+
+class AEWorkspace:
+    """Preallocated buffers for one backprop minibatch step.
+
+    Parameters
+    ----------
+    batch_size, n_features, n_components : int
+    dtype : numpy dtype
+    """
+
+    def __init__(self, batch_size, n_features, n_components, dtype):
+        def buf(*shape):
+            return np.empty(shape, dtype=dtype)
+
+        self.xb = buf(batch_size, n_features)
+        self.hidden = buf(batch_size, n_components)
+        self.delta_hidden = buf(batch_size, n_components)
+        self.scratch_hidden = buf(batch_size, n_components)
+        self.output = buf(batch_size, n_features)
+        self.grad_enc_W = buf(n_components, n_features)
+        self.grad_enc_b = buf(n_components)
+        self.grad_dec_W = buf(n_components, n_features)
+        self.grad_dec_b = buf(n_features)
+
+    def rows(self, n):
+        """Views of the per-sample buffers restricted to the first ``n`` rows."""
+        return (
+            self.hidden[:n],
+            self.delta_hidden[:n],
+            self.scratch_hidden[:n],
+            self.output[:n],
+        )
+
+
+def backprop_gradient(X, enc_W, enc_b, dec_W, dec_b, ws, tied=False):
+    """Gradient of a sigmoid autoencoder's squared reconstruction error.
+
+    Model: ``H = sigmoid(X enc_W^T + enc_b)``, ``Y = H dec_W + dec_b``.
+    Loss: ``L = 1/(2 n) * sum |Y - X|^2`` (summed over features, averaged
+    over samples, the convention of scikit-learn's ``MLPRegressor``). The
+    gradients written to ``ws`` are *negated* (descent directions), so they
+    are applied with the same momentum update as the CD gradients. With
+    ``tied=True`` the decoder is ``enc_W`` itself and ``ws.grad_enc_W``
+    receives the sum of both weight gradients.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, n_features)
+    enc_W : ndarray of shape (n_components, n_features)
+    enc_b : ndarray of shape (n_components,)
+    dec_W : ndarray of shape (n_components, n_features)
+        Ignored when ``tied``.
+    dec_b : ndarray of shape (n_features,)
+    ws : AEWorkspace
+    tied : bool, default=False
+
+    Returns
+    -------
+    sse : float
+        Sum of squared reconstruction errors over the minibatch.
+    """
+    n = X.shape[0]
+    H, delta_h, scratch_h, Y = ws.rows(n)
+    if tied:
+        dec_W = enc_W
+    mean_hiddens(X, enc_W, enc_b, out=H)
+    mean_visibles(H, dec_W, dec_b, out=Y)
+    # Y becomes the output error X - Y (the negated output delta).
+    sse = squared_error(X, Y, Y)
+    gemm = _gemm(enc_W)
+    np.sum(Y, axis=0, out=ws.grad_dec_b)
+    ws.grad_dec_b *= 1.0 / n
+    # Tied weights: both gradients accumulate into the encoder's buffer.
+    grad_W = ws.grad_enc_W if tied else ws.grad_dec_W
+    gemm(1.0 / n, Y.T, H.T, 0.0, grad_W.T, trans_b=1, overwrite_c=1)
+    # Back through the decoder and the sigmoid: delta_h = (E dec_W^T) H (1-H).
+    np.matmul(Y, dec_W.T, out=delta_h)
+    np.subtract(1.0, H, out=scratch_h)
+    scratch_h *= H
+    delta_h *= scratch_h
+    np.sum(delta_h, axis=0, out=ws.grad_enc_b)
+    ws.grad_enc_b *= 1.0 / n
+    beta = 1.0 if tied else 0.0
+    gemm(1.0 / n, X.T, delta_h.T, beta, ws.grad_enc_W.T, trans_b=1, overwrite_c=1)
+    return sse

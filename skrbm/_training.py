@@ -1,0 +1,241 @@
+"""The minibatch training loop shared by every skrbm estimator.
+
+One implementation serves :class:`~skrbm.GaussianRBM` (contrastive
+divergence) and :class:`~skrbm.AutoencoderRefiner` (backprop). An estimator
+hands the loop a :class:`Step`: a function computing the gradient of one
+minibatch into fixed buffers, the parameters and velocities those
+gradients update, and an optional proximal step. The loop owns the rest:
+shuffling, minibatch slicing, the momentum update, the divergence guard,
+early stopping and verbose output.
+"""
+
+import math
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from ._kernels import momentum_step
+
+
+@dataclass
+class Step:
+    """What one estimator contributes to the shared loop.
+
+    Attributes
+    ----------
+    gradient : callable
+        ``gradient(X_batch) -> sse``: writes the gradient of the batch into
+        ``grads`` and returns the batch's summed squared reconstruction
+        error, measured with the parameters before the update.
+    params, velocities, grads : list of ndarray
+        Matching lists; ``params[i]`` is updated in place from ``grads[i]``
+        through ``velocities[i]``.
+    state : list of ndarray
+        Everything a divergence or early-stopping rollback must restore
+        (parameters, velocities, persistent chains).
+    post_update : callable or None
+        Called after every parameter update (the L1 proximal step).
+    buffer : ndarray
+        A ``(batch_size, n_features)`` buffer receiving shuffled rows.
+    """
+
+    gradient: callable
+    params: list
+    velocities: list
+    grads: list
+    state: list
+    post_update: callable = None
+    buffer: np.ndarray = field(default=None, repr=False)
+
+
+@dataclass
+class Schedule:
+    """Optimiser settings read from the estimator's parameters."""
+
+    learning_rate: float
+    momentum: float
+    batch_size: int
+    shuffle: bool
+
+
+def iter_batches(n_samples, batch_size, order=None):
+    """Yield ``(start, stop, rows)`` minibatch bounds over ``n_samples``.
+
+    ``rows`` is ``None`` for a contiguous slice, or the indices taken from
+    ``order`` when shuffling.
+    """
+    for start in range(0, n_samples, batch_size):
+        stop = min(start + batch_size, n_samples)
+        yield start, stop, None if order is None else order[start:stop]
+
+
+def run_epoch(X, step, schedule, rng):
+    """One pass over ``X`` in minibatches with momentum updates.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        C-contiguous training data.
+    step : Step
+    schedule : Schedule
+    rng : numpy.random.Generator
+        Draws the epoch's permutation when shuffling.
+
+    Returns
+    -------
+    sse : float
+        Sum of the minibatch squared errors.
+    finite : bool
+        False if a minibatch produced a non-finite error; the epoch stops
+        there.
+    """
+    n_samples = X.shape[0]
+    order = rng.permutation(n_samples) if schedule.shuffle else None
+    lr, mom = schedule.learning_rate, schedule.momentum
+    updates = list(zip(step.params, step.velocities, step.grads))
+    sse = 0.0
+    for start, stop, rows in iter_batches(n_samples, schedule.batch_size, order):
+        if rows is None:
+            batch = X[start:stop]
+        else:
+            batch = np.take(X, rows, axis=0, out=step.buffer[: stop - start])
+        error = step.gradient(batch)
+        if not math.isfinite(error):
+            return sse, False
+        sse += error
+        for param, velocity, grad in updates:
+            momentum_step(param, velocity, grad, lr, mom)
+        if step.post_update is not None:
+            step.post_update()
+    return sse, True
+
+
+def _all_finite(arrays):
+    return all(np.isfinite(a).all() for a in arrays)
+
+
+def _copy_state(state):
+    return [a.copy() for a in state]
+
+
+def _restore_state(state, saved):
+    for dst, src in zip(state, saved):
+        dst[...] = src
+
+
+def _warn_divergence(name, epoch, learning_rate):
+    warnings.warn(
+        f"{name} diverged at epoch {epoch} with learning_rate={learning_rate}: "
+        "a minibatch update produced non-finite values, so training stopped "
+        "and the parameters from the end of the last finite epoch were "
+        "restored. Standardize the data (e.g. StandardScaler in a Pipeline) "
+        "and/or lower learning_rate or momentum.",
+        ConvergenceWarning,
+        stacklevel=4,
+    )
+
+
+class EarlyStopping:
+    """Validation bookkeeping in the manner of scikit-learn's MLP.
+
+    Parameters
+    ----------
+    X_val : ndarray
+        Held-out data.
+    score : callable
+        ``score(X_val) -> float``, higher is better.
+    tol : float
+        Minimum improvement that resets the patience counter.
+    n_iter_no_change : int
+        Patience in epochs.
+    """
+
+    def __init__(self, X_val, score, tol, n_iter_no_change):
+        self.X_val = X_val
+        self.score = score
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.scores = []
+        self.best_score = -np.inf
+        self.best_state = None
+        self._no_improvement = 0
+
+    def update(self, state):
+        """Score the current model; return True when training should stop."""
+        current = self.score(self.X_val)
+        self.scores.append(current)
+        if current < self.best_score + self.tol:
+            self._no_improvement += 1
+        else:
+            self._no_improvement = 0
+        if current > self.best_score:
+            self.best_score = current
+            self.best_state = _copy_state(state)
+        return self._no_improvement >= self.n_iter_no_change
+
+
+def train(estimator, X, n_epochs, step, schedule, rng, early_stopping=None):
+    """Run up to ``n_epochs`` epochs and record the history on ``estimator``.
+
+    Appends to ``estimator.loss_curve_`` (training reconstruction MSE per
+    epoch) and increments ``estimator.n_iter_``. Stops early when
+    ``early_stopping`` says so, then restores the best epoch's state. When an
+    update is non-finite it restores the state of the last finite epoch,
+    warns and stops.
+
+    Parameters
+    ----------
+    estimator : estimator
+        Provides ``verbose`` and receives ``loss_curve_``, ``n_iter_`` and,
+        with early stopping, ``validation_scores_`` and
+        ``best_validation_score_``.
+    X : ndarray of shape (n_samples, n_features)
+    n_epochs : int
+    step : Step
+    schedule : Schedule
+    rng : numpy.random.Generator
+    early_stopping : EarlyStopping or None
+
+    Returns
+    -------
+    diverged : bool
+    """
+    name = type(estimator).__name__
+    diverged = False
+    with np.errstate(all="ignore"):
+        for _ in range(n_epochs):
+            tic = time.perf_counter()
+            saved = _copy_state(step.state)
+            sse, finite = run_epoch(X, step, schedule, rng)
+            epoch = estimator.n_iter_ + 1
+            if not (finite and _all_finite(step.params)):
+                _restore_state(step.state, saved)
+                _warn_divergence(name, epoch, schedule.learning_rate)
+                diverged = True
+                break
+            estimator.n_iter_ = epoch
+            estimator.loss_curve_.append(sse / X.size)
+            stop = early_stopping is not None and early_stopping.update(step.state)
+            if estimator.verbose:
+                _print_epoch(name, estimator, early_stopping, time.perf_counter() - tic)
+            if stop:
+                break
+    if early_stopping is not None:
+        if early_stopping.best_state is not None:
+            _restore_state(step.state, early_stopping.best_state)
+        estimator.validation_scores_ = early_stopping.scores
+        estimator.best_validation_score_ = early_stopping.best_score
+    return diverged
+
+
+def _print_epoch(name, estimator, early_stopping, seconds):
+    line = (
+        f"[{name}] Epoch {estimator.n_iter_}, reconstruction error = "
+        f"{estimator.loss_curve_[-1]:.6f}"
+    )
+    if early_stopping is not None:
+        line += f", validation score = {early_stopping.scores[-1]:.6f}"
+    print(f"{line}, time = {seconds:.2f}s")
