@@ -4,7 +4,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
+from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -32,6 +32,28 @@ def generator_from(random_state):
     return np.random.default_rng(random_state.randint(np.iinfo(np.int32).max))
 
 
+def check_hidden(H, n_components):
+    """Validate hidden activations given to ``inverse_transform``.
+
+    Parameters
+    ----------
+    H : array-like of shape (n_samples, n_components)
+    n_components : int
+        Number of hidden units the model has.
+
+    Returns
+    -------
+    H : ndarray, float32 or float64, C-contiguous and finite.
+    """
+    H = check_array(H, dtype=FLOAT_DTYPES, order="C", input_name="X")
+    if H.shape[1] != n_components:
+        raise ValueError(
+            f"X has {H.shape[1]} features, but inverse_transform is expecting "
+            f"{n_components} features (the number of hidden units) as input."
+        )
+    return H
+
+
 class MinibatchMixin:
     """Shared machinery of the skrbm estimators.
 
@@ -56,7 +78,9 @@ class MinibatchMixin:
         return self._validate_input(X, reset=False)
 
     def _schedule(self):
-        return Schedule(self.learning_rate, self.momentum, self.batch_size, self.shuffle)
+        return Schedule(
+            self.learning_rate, self.momentum, self.batch_size, self.shuffle
+        )
 
     def _split(self, X, random_state):
         """Hold out ``validation_fraction`` of ``X`` when early stopping."""
@@ -103,6 +127,9 @@ class MinibatchMixin:
         if first_call:
             self._start(X, check_random_state(self.random_state))
         return self._run(X.astype(self._params[0].dtype, copy=False), 1)
+
+    def _cast_params(self, dtype):
+        return [p.astype(dtype, copy=False) for p in self._params]
 
     def _score_array(self, X):
         return -float(np.mean((X - self._reconstruct(X)) ** 2))

@@ -92,6 +92,10 @@ def mean_visibles(H, W, b, out=None):
 def sample_bernoulli(P, rng, out, scratch):
     """Draw binary states with probabilities ``P``.
 
+    The uniforms are always drawn in float32 (24 random bits, ample for a
+    Bernoulli draw), whatever the dtype of ``P``: float32 and float64 models
+    then see the same random stream and stay close to each other.
+
     Parameters
     ----------
     P : ndarray
@@ -100,14 +104,14 @@ def sample_bernoulli(P, rng, out, scratch):
         Source of uniform numbers.
     out : ndarray
         Output buffer (floating point, same shape as ``P``), set to 0.0/1.0.
-    scratch : ndarray
-        Buffer of the same shape and dtype as ``P`` for the uniforms.
+    scratch : ndarray of dtype float32
+        Buffer of the shape of ``P`` for the uniforms.
 
     Returns
     -------
     out : ndarray
     """
-    rng.random(out=scratch, dtype=scratch.dtype)
+    rng.random(out=scratch, dtype=np.float32)
     return np.less(scratch, P, out=out)
 
 
@@ -214,7 +218,8 @@ class CDWorkspace:
         self.h0 = buf(batch_size, n_components)
         self.h1 = buf(batch_size, n_components)
         self.hs = buf(batch_size, n_components)
-        self.uniform = buf(batch_size, n_components)
+        # Random draws are float32 for both dtypes (see sample_bernoulli).
+        self.uniform = np.empty((batch_size, n_components), dtype=np.float32)
         self.grad_W = buf(n_components, n_features)
         self.grad_b = buf(n_features)
         self.grad_c = buf(n_components)
@@ -222,15 +227,21 @@ class CDWorkspace:
         self.scratch_c = buf(n_components)
         if n_chains is not None:
             self.v_chain = buf(n_chains, n_features)
-            self.chain_noise = buf(n_chains, n_features)
+            self.chain_noise = np.empty((n_chains, n_features), dtype=np.float32)
             self.h_chain = buf(n_chains, n_components)
-            self.chain_uniform = buf(n_chains, n_components)
+            self.chain_uniform = np.empty((n_chains, n_components), dtype=np.float32)
 
     def rows(self, n):
         """Views of the per-sample buffers restricted to the first ``n`` rows."""
-        return self.v0[:n], self.v1[:n], self.diff[:n], self.h0[:n], self.h1[:n], (
-            self.hs[:n]
-        ), self.uniform[:n]
+        return (
+            self.v0[:n],
+            self.v1[:n],
+            self.diff[:n],
+            self.h0[:n],
+            self.h1[:n],
+            (self.hs[:n]),
+            self.uniform[:n],
+        )
 
 
 def cd_gradient(v0, W, b, c, rng, ws, cd_steps=1, chains=None):
@@ -289,7 +300,7 @@ def cd_gradient(v0, W, b, c, rng, ws, cd_steps=1, chains=None):
         v_neg, h_neg = ws.v_chain, ws.h_chain
         for _ in range(cd_steps):
             mean_visibles(chains, W, b, out=v_neg)
-            noise = rng.standard_normal(out=ws.chain_noise, dtype=v_neg.dtype)
+            noise = rng.standard_normal(out=ws.chain_noise, dtype=np.float32)
             v_neg += noise
             mean_hiddens(v_neg, W, c, out=h_neg)
             sample_bernoulli(h_neg, rng, chains, ws.chain_uniform)

@@ -1,6 +1,7 @@
 """Gaussian-Bernoulli Restricted Boltzmann Machine."""
 
 from numbers import Integral, Real
+from typing import ClassVar
 
 import numpy as np
 from sklearn.base import (
@@ -10,10 +11,9 @@ from sklearn.base import (
     _fit_context,
 )
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import OPTIMIZER_CONSTRAINTS, FLOAT_DTYPES, MinibatchMixin, generator_from
+from ._base import OPTIMIZER_CONSTRAINTS, MinibatchMixin, check_hidden, generator_from
 from ._kernels import (
     CDWorkspace,
     add_l2_gradient,
@@ -213,7 +213,7 @@ class GaussianRBM(
     (200, 16)
     """
 
-    _parameter_constraints = {
+    _parameter_constraints: ClassVar[dict] = {
         **OPTIMIZER_CONSTRAINTS,
         "n_components": [Interval(Integral, 1, None, closed="left")],
         "penalty": [StrOptions({"l2", "l1", "elasticnet"}), None],
@@ -457,13 +457,11 @@ class GaussianRBM(
         V = self._check_fitted_input(v)
         W, c, b = self._cast_params(V.dtype)
         P = mean_hiddens(V, W, c)
-        H = sample_bernoulli(P, self._sampling_rng, np.empty_like(P), np.empty_like(P))
+        uniform = np.empty(P.shape, dtype=np.float32)
+        H = sample_bernoulli(P, self._sampling_rng, np.empty_like(P), uniform)
         V_new = mean_visibles(H, W, b)
-        V_new += self._sampling_rng.standard_normal(V_new.shape, dtype=V.dtype)
+        V_new += self._sampling_rng.standard_normal(V_new.shape, dtype=np.float32)
         return V_new
-
-    def _cast_params(self, dtype):
-        return [p.astype(dtype, copy=False) for p in self._params]
 
     def _reconstruct(self, X):
         W, c, b = self._cast_params(X.dtype)
@@ -477,14 +475,3 @@ def add_sparsity_gradient(grad_c, h0, target, cost, scratch):
     scratch += cost * target
     grad_c += scratch
     return grad_c
-
-
-def check_hidden(H, n_components):
-    """Validate hidden activations for ``inverse_transform``."""
-    H = check_array(H, dtype=FLOAT_DTYPES, order="C")
-    if H.shape[1] != n_components:
-        raise ValueError(
-            f"X has {H.shape[1]} features, but inverse_transform is expecting "
-            f"{n_components} features (the number of components) as input."
-        )
-    return H

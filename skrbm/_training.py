@@ -9,7 +9,6 @@ shuffling, minibatch slicing, the momentum update, the divergence guard,
 early stopping and verbose output.
 """
 
-import math
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -72,6 +71,17 @@ def iter_batches(n_samples, batch_size, order=None):
         yield start, stop, None if order is None else order[start:stop]
 
 
+def error_limit(X):
+    """Largest squared error per value that still counts as training.
+
+    A million times the data's second moment (plus one, for data that is
+    all zeros): a model that reconstructs that badly has blown up, even if
+    its numbers are still finite.
+    """
+    flat = X.reshape(-1)
+    return 1e6 * (float(np.dot(flat, flat)) / flat.size + 1.0)
+
+
 def run_epoch(X, step, schedule, rng):
     """One pass over ``X`` in minibatches with momentum updates.
 
@@ -89,13 +99,14 @@ def run_epoch(X, step, schedule, rng):
     sse : float
         Sum of the minibatch squared errors.
     finite : bool
-        False if a minibatch produced a non-finite error; the epoch stops
-        there.
+        False if a minibatch's error was non-finite or above
+        :func:`error_limit`; the epoch stops there.
     """
-    n_samples = X.shape[0]
+    n_samples, n_features = X.shape
     order = rng.permutation(n_samples) if schedule.shuffle else None
     lr, mom = schedule.learning_rate, schedule.momentum
-    updates = list(zip(step.params, step.velocities, step.grads))
+    updates = list(zip(step.params, step.velocities, step.grads, strict=True))
+    limit = error_limit(X) * n_features
     sse = 0.0
     for start, stop, rows in iter_batches(n_samples, schedule.batch_size, order):
         if rows is None:
@@ -103,7 +114,8 @@ def run_epoch(X, step, schedule, rng):
         else:
             batch = np.take(X, rows, axis=0, out=step.buffer[: stop - start])
         error = step.gradient(batch)
-        if not math.isfinite(error):
+        # also false for NaN
+        if not error <= limit * (stop - start):
             return sse, False
         sse += error
         for param, velocity, grad in updates:
@@ -122,15 +134,16 @@ def _copy_state(state):
 
 
 def _restore_state(state, saved):
-    for dst, src in zip(state, saved):
+    for dst, src in zip(state, saved, strict=True):
         dst[...] = src
 
 
 def _warn_divergence(name, epoch, learning_rate):
     warnings.warn(
         f"{name} diverged at epoch {epoch} with learning_rate={learning_rate}: "
-        "a minibatch update produced non-finite values, so training stopped "
-        "and the parameters from the end of the last finite epoch were "
+        "a minibatch update produced non-finite values or a reconstruction "
+        "error over a million times the data's scale, so training stopped "
+        "and the parameters from the end of the last sound epoch were "
         "restored. Standardize the data (e.g. StandardScaler in a Pipeline) "
         "and/or lower learning_rate or momentum.",
         ConvergenceWarning,

@@ -1,0 +1,44 @@
+# Everything runs in a local virtual environment, created on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: study test lint format docs bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.cli: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[cli]"
+	touch $@
+
+$(VENV)/.test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test,cli]"
+	touch $@
+
+$(VENV)/.docs: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[docs,cli]"
+	touch $@
+
+## study: the weight-decay study on natural image patches (see README)
+study: $(VENV)/.cli
+	$(BIN)/python -m skrbm study $(ARGS)
+
+## test: lint, then the test suite (doctests included)
+test: $(VENV)/.test lint
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check skrbm tests benchmarks
+	$(BIN)/ruff format --check skrbm tests benchmarks
+
+format: $(VENV)/.test
+	$(BIN)/ruff format skrbm tests benchmarks
+	$(BIN)/ruff check --fix skrbm tests benchmarks
+
+bench: $(VENV)/.test
+	$(BIN)/python benchmarks/bench_training.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info docs/_build skrbm-study

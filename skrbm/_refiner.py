@@ -1,0 +1,384 @@
+"""Refine a fitted RBM as an autoencoder by backpropagation."""
+
+from numbers import Integral
+from typing import ClassVar
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    MetaEstimatorMixin,
+    TransformerMixin,
+    _fit_context,
+    clone,
+)
+from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils.validation import check_is_fitted
+
+from ._base import OPTIMIZER_CONSTRAINTS, MinibatchMixin, check_hidden, generator_from
+from ._kernels import AEWorkspace, backprop_gradient, mean_hiddens, mean_visibles
+from ._training import Step
+
+_RBM_ATTRIBUTES = ("components_", "intercept_hidden_", "intercept_visible_")
+
+
+def rbm_weights(estimator, n_features):
+    """Weights and biases of a fitted RBM-like estimator, checked.
+
+    Parameters
+    ----------
+    estimator : fitted estimator
+        Must expose ``components_`` of shape ``(n_components, n_features)``,
+        ``intercept_hidden_`` and ``intercept_visible_``.
+    n_features : int
+
+    Returns
+    -------
+    W, c, b : ndarray
+    """
+    missing = [a for a in _RBM_ATTRIBUTES if not hasattr(estimator, a)]
+    if missing:
+        raise ValueError(
+            "estimator must be an RBM exposing components_, intercept_hidden_ and "
+            f"intercept_visible_ once fitted (e.g. GaussianRBM); "
+            f"{type(estimator).__name__} lacks {', '.join(missing)}."
+        )
+    W, c, b = (np.asarray(getattr(estimator, a)) for a in _RBM_ATTRIBUTES)
+    if (
+        W.ndim != 2
+        or W.shape[1] != n_features
+        or c.shape != (W.shape[0],)
+        or (b.shape != (n_features,))
+    ):
+        raise ValueError(
+            f"estimator's parameters do not fit {n_features} features: "
+            f"components_ {W.shape}, intercept_hidden_ {c.shape}, "
+            f"intercept_visible_ {b.shape}."
+        )
+    return W, c, b
+
+
+def random_autoencoder(n_features, n_components, random_state):
+    """Initial weights of an autoencoder without pretraining.
+
+    Uniform in ``+-sqrt(2 / (fan_in + fan_out))``, weights and biases alike,
+    the initialisation :class:`~sklearn.neural_network.MLPRegressor` uses for
+    logistic units.
+
+    Returns
+    -------
+    W_enc, c, W_dec, b : ndarray
+        Encoder weights ``(n_components, n_features)``, hidden biases, decoder
+        weights ``(n_components, n_features)`` and visible biases.
+    """
+    bound = np.sqrt(2.0 / (n_features + n_components))
+    W_enc = random_state.uniform(-bound, bound, (n_components, n_features))
+    c = random_state.uniform(-bound, bound, n_components)
+    W_dec = random_state.uniform(-bound, bound, (n_components, n_features))
+    b = random_state.uniform(-bound, bound, n_features)
+    return W_enc, c, W_dec, b
+
+
+class AutoencoderRefiner(
+    MinibatchMixin,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    MetaEstimatorMixin,
+    BaseEstimator,
+):
+    """Unroll an RBM into an autoencoder and fine-tune it by backprop.
+
+    The encoder starts from the RBM's weights and hidden biases
+    (``H = sigmoid(X W^T + c)``), the decoder from the transposed weights and
+    the visible biases (``X_rec = H W + b``, linear output). Both are then
+    trained by minibatch gradient descent with momentum on the squared
+    reconstruction error. Because a pipeline step sees only its
+    predecessor's output, the refiner owns the RBM: it clones ``estimator``
+    and fits it on the same data first.
+
+    Parameters
+    ----------
+    estimator : GaussianRBM or None, default=None
+        The RBM to pretrain with, cloned into ``estimator_`` and fitted in
+        :meth:`fit`. A prefit RBM wrapped in
+        :class:`sklearn.frozen.FrozenEstimator` is used as it is. ``None``
+        trains a randomly initialised autoencoder of ``n_components`` hidden
+        units: the no-pretraining baseline.
+    n_components : int, default=100
+        Hidden units when ``estimator`` is None; otherwise the RBM's count is
+        used and this is ignored.
+    n_iter : int, default=100
+        Number of refinement epochs of :meth:`fit`.
+    learning_rate : float, default=0.01
+        Step size.
+    momentum : float, default=0.9
+        Classical momentum, in ``[0, 1)``.
+    batch_size : int, default=100
+        Samples per minibatch.
+    shuffle : bool, default=True
+        Visit the samples in a new random order each epoch.
+    tied : bool, default=False
+        Keep the decoder weights equal to the encoder's (transposed). When
+        False they start equal and are trained separately.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data (before pretraining, so
+        the RBM never sees it), stop when the validation score has not
+        improved by ``tol`` for ``n_iter_no_change`` epochs and restore the
+        best epoch's weights.
+    validation_fraction : float, default=0.1
+        Share of the data held out for early stopping.
+    n_iter_no_change : int, default=10
+        Patience of early stopping, in epochs.
+    tol : float, default=1e-4
+        Minimum improvement of the validation score.
+    verbose : int, default=0
+        Print one line per epoch.
+    random_state : int, RandomState instance or None, default=None
+        Controls the random initialisation (``estimator=None``), shuffling
+        and the validation split. The inner RBM has its own
+        ``random_state``.
+
+    Attributes
+    ----------
+    estimator_ : estimator or None
+        The fitted RBM (None when ``estimator`` is None).
+    components_ : ndarray of shape (n_components, n_features)
+        Encoder weights.
+    intercept_hidden_ : ndarray of shape (n_components,)
+        Encoder (hidden) biases.
+    decoder_components_ : ndarray of shape (n_components, n_features)
+        Decoder weights; the same array as ``components_`` when ``tied``.
+    intercept_visible_ : ndarray of shape (n_features,)
+        Decoder (output) biases.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names seen during fit, when they are all strings.
+    n_iter_ : int
+        Number of refinement epochs run.
+    loss_curve_ : list of float
+        Training reconstruction MSE (per sample and feature) of each epoch,
+        averaged over the minibatches before each update.
+    validation_scores_ : list of float
+        Validation score per epoch (``early_stopping=True`` only).
+    best_validation_score_ : float
+        Best validation score (``early_stopping=True`` only).
+
+    See Also
+    --------
+    GaussianRBM : The RBM that provides the initial weights.
+    sklearn.neural_network.MLPRegressor : A general multilayer perceptron.
+
+    Notes
+    -----
+    The gradient is that of ``1/(2 n) sum |X_rec - X|^2`` (summed over
+    features, averaged over samples), as in
+    :class:`~sklearn.neural_network.MLPRegressor`; ``loss_curve_`` and
+    :meth:`score` report the mean over features as well, so they compare
+    directly with :class:`GaussianRBM`'s.
+
+    **partial_fit.** The first call fits a clone of ``estimator`` on its
+    ``X`` (a full :meth:`GaussianRBM.fit`; a ``FrozenEstimator`` is left as
+    it is), initialises the autoencoder from it and runs one refinement
+    epoch. Later calls run one refinement epoch each.
+
+    References
+    ----------
+    G. Hinton and R. Salakhutdinov, "Reducing the Dimensionality of Data
+    with Neural Networks", Science 313, 2006.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrbm import AutoencoderRefiner, GaussianRBM
+    >>> X = np.random.RandomState(0).standard_normal((200, 16))
+    >>> rbm = GaussianRBM(n_components=8, n_iter=5, random_state=0)
+    >>> ae = AutoencoderRefiner(rbm, n_iter=5, random_state=0).fit(X)
+    >>> ae.transform(X).shape
+    (200, 8)
+    >>> bool(ae.score(X) > rbm.fit(X).score(X))
+    True
+    """
+
+    _parameter_constraints: ClassVar[dict] = {
+        **OPTIMIZER_CONSTRAINTS,
+        "estimator": [HasMethods(["fit", "transform"]), None],
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "tied": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        estimator=None,
+        *,
+        n_components=100,
+        n_iter=100,
+        learning_rate=0.01,
+        momentum=0.9,
+        batch_size=100,
+        shuffle=True,
+        tied=False,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        verbose=0,
+        random_state=None,
+    ):
+        self.estimator = estimator
+        self.n_components = n_components
+        self.n_iter = n_iter
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.tied = tied
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.verbose = verbose
+        self.random_state = random_state
+
+    @property
+    def _params(self):
+        params = [self.components_, self.intercept_hidden_]
+        if not self.tied:
+            params.append(self.decoder_components_)
+        params.append(self.intercept_visible_)
+        return params
+
+    @property
+    def _n_features_out(self):
+        return self.components_.shape[0]
+
+    def _initialize(self, X, random_state):
+        n_features = X.shape[1]
+        if self.estimator is None:
+            self.estimator_ = None
+            weights = random_autoencoder(n_features, self.n_components, random_state)
+        else:
+            self.estimator_ = clone(self.estimator).fit(X, None)
+            W, c, b = rbm_weights(self.estimator_, n_features)
+            weights = W, c, W, b
+        W_enc, c, W_dec, b = (np.array(w, dtype=X.dtype, order="C") for w in weights)
+        self.components_ = W_enc
+        self.intercept_hidden_ = c
+        self.decoder_components_ = W_enc if self.tied else W_dec
+        self.intercept_visible_ = b
+        self._velocities = [np.zeros_like(p) for p in self._params]
+        self._rng = generator_from(random_state)
+
+    def _make_step(self, dtype):
+        W_enc, c, W_dec, b = self._weights()
+        ws = AEWorkspace(self.batch_size, W_enc.shape[1], W_enc.shape[0], dtype)
+        tied = self.tied
+
+        def gradient(X):
+            return backprop_gradient(X, W_enc, c, W_dec, b, ws, tied)
+
+        grads = [ws.grad_enc_W, ws.grad_enc_b]
+        if not tied:
+            grads.append(ws.grad_dec_W)
+        grads.append(ws.grad_dec_b)
+        return Step(
+            gradient=gradient,
+            params=self._params,
+            velocities=self._velocities,
+            grads=grads,
+            state=[*self._params, *self._velocities],
+            buffer=ws.xb,
+        )
+
+    def _weights(self, dtype=None):
+        weights = (
+            self.components_,
+            self.intercept_hidden_,
+            self.decoder_components_,
+            self.intercept_visible_,
+        )
+        if dtype is None:
+            return weights
+        return [w.astype(dtype, copy=False) for w in weights]
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y=None):
+        """Pretrain a clone of ``estimator`` on ``X``, then refine it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data, ideally standardized.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : AutoencoderRefiner
+            The fitted estimator.
+        """
+        X = self._validate_input(X, reset=True, min_samples=2)
+        return self._fit_epochs(X)
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def partial_fit(self, X, y=None):
+        """Run one refinement epoch over ``X``.
+
+        The first call also pretrains: it fits a clone of ``estimator`` on
+        ``X`` (unless it is a ``FrozenEstimator``) and initialises the
+        autoencoder from it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : AutoencoderRefiner
+            The updated estimator.
+        """
+        first_call = not hasattr(self, "components_")
+        X = self._validate_input(X, reset=first_call)
+        return self._partial_fit_epoch(X, first_call)
+
+    def transform(self, X):
+        """Encode: hidden activations ``sigmoid(X W_enc^T + c)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data.
+
+        Returns
+        -------
+        H : ndarray of shape (n_samples, n_components)
+            Activations in (0, 1), in the dtype of ``X``.
+        """
+        X = self._check_fitted_input(X)
+        W_enc, c, _, _ = self._weights(X.dtype)
+        return mean_hiddens(X, W_enc, c)
+
+    def inverse_transform(self, X):
+        """Decode: ``H W_dec + b``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_components)
+            Hidden activations.
+
+        Returns
+        -------
+        X_rec : ndarray of shape (n_samples, n_features)
+            Reconstruction, in the dtype of ``X``.
+        """
+        check_is_fitted(self)
+        H = check_hidden(X, self.components_.shape[0])
+        _, _, W_dec, b = self._weights(H.dtype)
+        return mean_visibles(H, W_dec, b)
+
+    def _reconstruct(self, X):
+        W_enc, c, W_dec, b = self._weights(X.dtype)
+        return mean_visibles(mean_hiddens(X, W_enc, c), W_dec, b)

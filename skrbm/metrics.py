@@ -1,0 +1,128 @@
+"""Figures that describe learned filters.
+
+Each function takes a weight matrix of shape ``(n_components, n_pixels)``
+(for example ``GaussianRBM.components_``) whose rows are square image
+filters, and returns one number per filter. All-zero filters have no shape;
+they give ``nan`` for roughness and localisation, which ``np.nanmean``
+skips.
+"""
+
+import numpy as np
+
+
+def _as_filters(components, patch_shape=None):
+    W = np.asarray(components, dtype=np.float64)
+    if W.ndim != 2:
+        raise ValueError(f"components must be 2-D, got shape {W.shape}.")
+    if patch_shape is None:
+        side = round(np.sqrt(W.shape[1]))
+        if side * side != W.shape[1]:
+            raise ValueError(
+                f"{W.shape[1]} features are not a square patch; pass patch_shape."
+            )
+        patch_shape = (side, side)
+    if patch_shape[0] * patch_shape[1] != W.shape[1]:
+        raise ValueError(
+            f"patch_shape={tuple(patch_shape)} does not match {W.shape[1]} features."
+        )
+    return W.reshape(-1, *patch_shape)
+
+
+def zero_fraction(components):
+    """Fraction of weights of each filter that are exactly 0.0.
+
+    Parameters
+    ----------
+    components : array-like of shape (n_components, n_pixels)
+
+    Returns
+    -------
+    fractions : ndarray of shape (n_components,)
+    """
+    W = np.asarray(components)
+    return np.mean(W == 0, axis=1)
+
+
+def roughness(components, patch_shape=None):
+    """High-frequency content of each filter.
+
+    Sum of squared differences between horizontally and vertically
+    neighbouring pixels, divided by the filter's energy (sum of squared
+    weights). A constant filter scores 0; a filter of independent noise
+    scores about 2 per neighbour direction, close to 4 in total; a
+    checkerboard scores the most (about 8).
+
+    Parameters
+    ----------
+    components : array-like of shape (n_components, n_pixels)
+    patch_shape : tuple of int, optional
+        ``(height, width)`` of a filter; square by default.
+
+    Returns
+    -------
+    roughness : ndarray of shape (n_components,)
+    """
+    F = _as_filters(components, patch_shape)
+    dy = np.sum(np.diff(F, axis=1) ** 2, axis=(1, 2))
+    dx = np.sum(np.diff(F, axis=2) ** 2, axis=(1, 2))
+    energy = np.sum(F**2, axis=(1, 2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(energy > 0, (dx + dy) / energy, np.nan)
+
+
+def localisation(components, patch_shape=None):
+    """How concentrated in space each filter's energy is, from 0 to 1.
+
+    ``1 - r / r_uniform``, where ``r`` is the radius of gyration of the
+    filter's energy (squared weights) around its centre of mass, in pixels,
+    and ``r_uniform`` that of a filter with equal energy everywhere. A
+    single-pixel spot scores 1, a filter spread evenly over the patch 0.
+
+    Parameters
+    ----------
+    components : array-like of shape (n_components, n_pixels)
+    patch_shape : tuple of int, optional
+        ``(height, width)`` of a filter; square by default.
+
+    Returns
+    -------
+    localisation : ndarray of shape (n_components,)
+    """
+    F = _as_filters(components, patch_shape)
+    energy = F**2
+    total = energy.sum(axis=(1, 2))
+    rows, cols = np.indices(F.shape[1:])
+
+    def radius(e, t):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            my = np.sum(e * rows, axis=(-2, -1)) / t
+            mx = np.sum(e * cols, axis=(-2, -1)) / t
+            dy = rows - np.asarray(my)[..., None, None]
+            dx = cols - np.asarray(mx)[..., None, None]
+            return np.sqrt(np.sum(e * (dy**2 + dx**2), axis=(-2, -1)) / t)
+
+    uniform = radius(np.ones(F.shape[1:]), float(F.shape[1] * F.shape[2]))
+    return np.where(total > 0, 1.0 - radius(energy, total) / uniform, np.nan)
+
+
+def summarize_filters(components, patch_shape=None):
+    """Summary figures of a set of filters.
+
+    Parameters
+    ----------
+    components : array-like of shape (n_components, n_pixels)
+    patch_shape : tuple of int, optional
+
+    Returns
+    -------
+    summary : dict
+        ``zero_fraction`` (over all weights), ``mean_abs_weight``, and the
+        mean over filters of ``roughness`` and ``localisation``.
+    """
+    W = np.asarray(components)
+    return {
+        "zero_fraction": float(np.mean(W == 0)),
+        "mean_abs_weight": float(np.mean(np.abs(W))),
+        "roughness": float(np.nanmean(roughness(W, patch_shape))),
+        "localisation": float(np.nanmean(localisation(W, patch_shape))),
+    }

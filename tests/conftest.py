@@ -1,0 +1,19 @@
+import numpy as np
+import pytest
+from sklearn.preprocessing import StandardScaler
+
+from skrbm.datasets import load_natural_patches
+
+
+@pytest.fixture(scope="session")
+def patches():
+    """Standardized 8x8 natural image patches: (train, validation), float64."""
+    X = load_natural_patches(1200, patch_size=8, standardize=False, random_state=0)
+    scaler = StandardScaler().fit(X[:1000])
+    return scaler.transform(X[:1000]), scaler.transform(X[1000:])
+
+
+@pytest.fixture
+def X_small():
+    """A small standardized Gaussian design, float64."""
+    return np.random.RandomState(0).standard_normal((60, 9))

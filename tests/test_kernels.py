@@ -1,0 +1,167 @@
+"""The numerical kernels, each checked alone against a direct computation."""
+
+import itertools
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from scipy.special import expit, logsumexp
+
+from skrbm._kernels import (
+    AEWorkspace,
+    CDWorkspace,
+    add_l2_gradient,
+    backprop_gradient,
+    cd_gradient,
+    free_energy,
+    l1_threshold,
+    mean_hiddens,
+    momentum_step,
+    outer_statistics,
+    sigmoid,
+    soft_threshold,
+)
+
+
+def tiny_model(n_features=4, n_components=3, seed=0, dtype=np.float64):
+    rng = np.random.RandomState(seed)
+    W = rng.normal(0, 0.5, (n_components, n_features)).astype(dtype)
+    b = rng.normal(0, 0.3, n_features).astype(dtype)
+    c = rng.normal(0, 0.3, n_components).astype(dtype)
+    return W, b, c
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_matches_expit_without_overflow_warnings(dtype):
+    x = np.linspace(-200, 200, 2001).astype(dtype)
+    with np.errstate(all="raise"):
+        got = sigmoid(x)
+    assert got.dtype == dtype
+    assert_allclose(got, expit(x), atol=2e-7 if dtype == np.float32 else 1e-15)
+
+
+def test_free_energy_matches_brute_force_sum_over_hidden_states():
+    W, b, c = tiny_model()
+    V = np.random.RandomState(1).standard_normal((5, 4))
+    # F(v) = -log sum_h exp(-E(v, h)), E = 1/2|v-b|^2 - c.h - v.W^T h
+    states = np.array(list(itertools.product([0, 1], repeat=3)), dtype=float)
+    energies = (
+        0.5 * np.sum((V - b) ** 2, axis=1)[:, None] - states @ c - (V @ W.T) @ states.T
+    )
+    expected = -logsumexp(-energies, axis=1)
+    assert_allclose(free_energy(V, W, b, c), expected, rtol=1e-12)
+
+
+def test_cd1_gradient_matches_textbook_formula_with_same_draws():
+    W, b, c = tiny_model()
+    v0 = np.random.RandomState(2).standard_normal((6, 4))
+    ws = CDWorkspace(6, 4, 3, None, np.float64)
+    sse, _ = cd_gradient(v0, W, b, c, np.random.default_rng(7), ws)
+
+    rng = np.random.default_rng(7)
+    h0 = expit(v0 @ W.T + c)
+    hs = (rng.random(h0.shape, dtype=np.float32) < h0).astype(float)
+    v1 = hs @ W + b
+    h1 = expit(v1 @ W.T + c)
+    assert_allclose(ws.grad_W, (h0.T @ v0 - h1.T @ v1) / 6, rtol=1e-12)
+    assert_allclose(ws.grad_b, (v0 - v1).mean(axis=0), rtol=1e-12)
+    assert_allclose(ws.grad_c, (h0 - h1).mean(axis=0), rtol=1e-12)
+    assert sse == pytest.approx(np.sum((v0 - v1) ** 2), rel=1e-12)
+
+
+def test_pcd_gradient_advances_chains_with_sampled_visibles():
+    W, b, c = tiny_model()
+    v0 = np.random.RandomState(3).standard_normal((5, 4))
+    chains = np.zeros((8, 3))
+    ws = CDWorkspace(5, 4, 3, 8, np.float64)
+    cd_gradient(v0, W, b, c, np.random.default_rng(11), ws, chains=chains)
+
+    rng = np.random.default_rng(11)
+    h0 = expit(v0 @ W.T + c)
+    rng.random(h0.shape, dtype=np.float32)  # the reconstruction-error draw
+    noise = rng.standard_normal((8, 4), dtype=np.float32)
+    v_neg = np.zeros((8, 3)) @ W + b + noise
+    h_neg = expit(v_neg @ W.T + c)
+    expected_chains = (rng.random(h_neg.shape, dtype=np.float32) < h_neg).astype(float)
+    assert_array_equal(chains, expected_chains)
+    assert_allclose(ws.grad_W, h0.T @ v0 / 5 - h_neg.T @ v_neg / 8, rtol=1e-12)
+    assert_allclose(ws.grad_b, v0.mean(0) - v_neg.mean(0), rtol=1e-12)
+
+
+def test_outer_statistics_scales_positive_and_negative_phases_separately():
+    rng = np.random.RandomState(4)
+    ph, pv = rng.rand(3, 2), rng.rand(3, 5)
+    nh, nv = rng.rand(7, 2), rng.rand(7, 5)
+    out = np.full((2, 5), np.nan)
+    outer_statistics(ph, pv, nh, nv, out)
+    assert_allclose(out, ph.T @ pv / 3 - nh.T @ nv / 7, rtol=1e-12)
+
+
+def test_soft_threshold_zeroes_small_weights_and_shrinks_the_rest():
+    W = np.array([[-0.3, -0.05, 0.0, 0.04, 0.5]])
+    soft_threshold(W, 0.1, np.empty_like(W))
+    assert_allclose(W, [[-0.2, 0.0, 0.0, 0.0, 0.4]])
+    assert np.sum(W == 0.0) == 3
+
+
+def test_l1_threshold_is_the_effective_step_under_momentum():
+    assert l1_threshold(0.01, 0.01, 0.9) == pytest.approx(1e-3)
+    assert l1_threshold(0.01, 0.01, 0.0) == pytest.approx(1e-4)
+
+
+def test_momentum_step_reaches_the_geometric_limit():
+    param, velocity = np.zeros(1), np.zeros(1)
+    for _ in range(400):
+        momentum_step(param, velocity, np.ones(1), 0.1, 0.9)
+    # the velocity settles at lr * g / (1 - momentum)
+    assert velocity[0] == pytest.approx(1.0, rel=1e-9)
+
+
+def test_l2_gradient_subtracts_alpha_times_weights():
+    W = np.arange(6.0).reshape(2, 3)
+    grad = np.ones((2, 3))
+    add_l2_gradient(grad, W, 0.5)
+    assert_allclose(grad, 1 - 0.5 * W)
+
+
+@pytest.mark.parametrize("tied", [False, True])
+def test_backprop_gradient_matches_finite_differences(tied):
+    rng = np.random.RandomState(5)
+    X = rng.standard_normal((7, 4))
+    params = [
+        rng.normal(0, 0.5, (3, 4)),
+        rng.normal(0, 0.5, 3),
+        rng.normal(0, 0.5, (3, 4)),
+        rng.normal(0, 0.5, 4),
+    ]
+
+    def loss(enc_W, enc_b, dec_W, dec_b):
+        H = expit(X @ enc_W.T + enc_b)
+        Y = H @ (enc_W if tied else dec_W) + dec_b
+        return np.sum((Y - X) ** 2) / (2 * X.shape[0])
+
+    ws = AEWorkspace(7, 4, 3, np.float64)
+    sse = backprop_gradient(X, *params, ws, tied=tied)
+    assert sse / (2 * 7) == pytest.approx(loss(*params), rel=1e-12)
+    grads = [ws.grad_enc_W, ws.grad_enc_b, ws.grad_dec_W, ws.grad_dec_b]
+    checked = [0, 1, 3] if tied else [0, 1, 2, 3]
+    eps = 1e-6
+    for i in checked:
+        numeric = np.zeros_like(params[i])
+        for idx in np.ndindex(params[i].shape):
+            plus = [p.copy() for p in params]
+            minus = [p.copy() for p in params]
+            plus[i][idx] += eps
+            minus[i][idx] -= eps
+            numeric[idx] = (loss(*plus) - loss(*minus)) / (2 * eps)
+        # the kernel returns descent directions
+        assert_allclose(-grads[i], numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_mean_hiddens_writes_into_the_given_buffer():
+    W, _, c = tiny_model(dtype=np.float32)
+    V = np.ones((2, 4), dtype=np.float32)
+    out = np.empty((2, 3), dtype=np.float32)
+    result = mean_hiddens(V, W, c, out=out)
+    assert result is out
+    assert_allclose(out, expit(V @ W.T + c), rtol=1e-6)

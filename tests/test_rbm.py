@@ -1,0 +1,272 @@
+"""Behaviour of GaussianRBM, each test asserting a measured property."""
+
+import pickle
+import re
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.exceptions import ConvergenceWarning
+
+from skrbm import GaussianRBM
+from skrbm.metrics import roughness, zero_fraction
+
+PATCH_RBM = dict(n_components=100, n_iter=50, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def penalised(patches):
+    """RBMs fitted on natural patches with each penalty (50 epochs)."""
+    X, _ = patches
+    return {
+        name: GaussianRBM(**PATCH_RBM, penalty=penalty, alpha=alpha).fit(X)
+        for name, penalty, alpha in [
+            ("none", None, 0.0),
+            ("l1", "l1", 0.01),
+            ("l2", "l2", 0.1),
+        ]
+    }
+
+
+def test_l1_gives_exact_zeros_at_little_cost(penalised, patches):
+    _, X_val = patches
+    zeros = zero_fraction(penalised["l1"].components_).mean()
+    assert zeros >= 0.4
+    assert zero_fraction(penalised["none"].components_).mean() == 0.0
+    mse_l1 = -penalised["l1"].score(X_val)
+    mse_none = -penalised["none"].score(X_val)
+    assert mse_l1 <= 1.5 * mse_none
+
+
+def test_l2_shrinks_weights_and_smooths_filters(penalised):
+    none, l2 = penalised["none"].components_, penalised["l2"].components_
+    assert np.linalg.norm(l2) < 0.8 * np.linalg.norm(none)
+    assert np.nanmean(roughness(l2)) < 0.25 * np.nanmean(roughness(none))
+
+
+def test_reconstruction_beats_the_mean_by_far(penalised, patches):
+    _, X_val = patches
+    rbm = penalised["none"]
+    rec = rbm.inverse_transform(rbm.transform(X_val))
+    assert_allclose(rec, rbm.reconstruct(X_val))
+    mse = np.mean((X_val - rec) ** 2)
+    baseline = np.mean((X_val - X_val.mean(axis=0)) ** 2)
+    assert mse < 0.1 * baseline
+    assert rbm.score(X_val) == pytest.approx(-mse)
+
+
+def test_loss_curve_records_every_epoch_and_decreases(penalised):
+    curve = penalised["none"].loss_curve_
+    assert len(curve) == 50 == penalised["none"].n_iter_
+    assert curve[-1] < 0.5 * curve[0]
+    assert all(np.isfinite(curve))
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+@pytest.mark.parametrize("persistent", [False, True])
+def test_fit_equals_repeated_partial_fit(X_small, shuffle, persistent):
+    params = dict(
+        n_components=5,
+        n_iter=4,
+        batch_size=16,
+        shuffle=shuffle,
+        persistent=persistent,
+        penalty="l1",
+        alpha=0.01,
+        random_state=3,
+    )
+    fitted = GaussianRBM(**params).fit(X_small)
+    streamed = GaussianRBM(**params)
+    for _ in range(4):
+        streamed.partial_fit(X_small)
+    assert_array_equal(fitted.components_, streamed.components_)
+    assert_array_equal(fitted.intercept_hidden_, streamed.intercept_hidden_)
+    assert_array_equal(fitted.intercept_visible_, streamed.intercept_visible_)
+    assert fitted.loss_curve_ == streamed.loss_curve_
+    assert streamed.n_iter_ == 4
+
+
+def test_same_random_state_same_model_bit_for_bit(X_small):
+    a = GaussianRBM(n_components=5, n_iter=5, batch_size=8, random_state=1).fit(X_small)
+    b = GaussianRBM(n_components=5, n_iter=5, batch_size=8, random_state=1).fit(X_small)
+    c = GaussianRBM(n_components=5, n_iter=5, batch_size=8, random_state=2).fit(X_small)
+    assert pickle.dumps(a.components_) == pickle.dumps(b.components_)
+    assert not np.array_equal(a.components_, c.components_)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dtype_is_kept_for_parameters_and_outputs(X_small, dtype):
+    X = X_small.astype(dtype)
+    rbm = GaussianRBM(n_components=5, n_iter=3, persistent=True, random_state=0)
+    rbm.fit(X)
+    for array in (
+        rbm.components_,
+        rbm.intercept_hidden_,
+        rbm.intercept_visible_,
+        rbm.h_samples_,
+        rbm.transform(X),
+        rbm.reconstruct(X),
+        rbm.free_energy(X),
+        rbm.gibbs(X),
+        rbm.inverse_transform(rbm.transform(X)),
+    ):
+        assert array.dtype == dtype
+    rbm.partial_fit(X)
+    assert rbm.components_.dtype == dtype
+
+
+def test_float32_and_float64_models_agree(X_small):
+    params = dict(n_components=5, n_iter=5, batch_size=10, random_state=0)
+    r32 = GaussianRBM(**params).fit(X_small.astype(np.float32))
+    r64 = GaussianRBM(**params).fit(X_small)
+    assert_allclose(r32.components_, r64.components_, atol=1e-3)
+
+
+def test_transform_is_the_hidden_probability(X_small):
+    rbm = GaussianRBM(n_components=4, n_iter=2, random_state=0).fit(X_small)
+    logits = X_small @ rbm.components_.T + rbm.intercept_hidden_
+    assert_allclose(rbm.transform(X_small), 1 / (1 + np.exp(-logits)), rtol=1e-12)
+
+
+def test_free_energy_is_lower_on_training_data_than_on_noise(penalised, patches):
+    X, _ = patches
+    rbm = penalised["none"]
+    noise = np.random.RandomState(0).standard_normal(X.shape)
+    assert rbm.free_energy(X).mean() < rbm.free_energy(noise).mean() - 5
+
+
+def test_gibbs_sample_is_reconstruction_plus_unit_noise(penalised, patches):
+    X, _ = patches
+    rbm = penalised["none"]
+    before = pickle.dumps(rbm._rng.bit_generator.state)
+    samples = rbm.gibbs(X)
+    assert pickle.dumps(rbm._rng.bit_generator.state) == before
+    residual = samples - rbm.reconstruct(X)
+    # sampled hidden states add their own spread to the unit-variance noise
+    assert 0.9 < residual.var() < 1.5
+
+
+def test_early_stopping_restores_the_best_epoch(patches):
+    X, _ = patches
+    rbm = GaussianRBM(
+        n_components=20,
+        n_iter=200,
+        early_stopping=True,
+        n_iter_no_change=3,
+        tol=1e-2,
+        validation_fraction=0.2,
+        random_state=0,
+    ).fit(X)
+    assert rbm.n_iter_ < 200
+    assert len(rbm.validation_scores_) == rbm.n_iter_
+    assert rbm.best_validation_score_ == max(rbm.validation_scores_)
+    # the restored parameters reproduce the best score on the same split
+    from sklearn.model_selection import train_test_split
+    from sklearn.utils import check_random_state
+
+    _, X_val = train_test_split(X, test_size=0.2, random_state=check_random_state(0))
+    assert rbm.score(X_val) == pytest.approx(rbm.best_validation_score_, rel=1e-9)
+
+
+def test_sparsity_target_lowers_hidden_activity(patches):
+    X, _ = patches
+    params = dict(n_components=50, n_iter=20, random_state=0)
+    plain = GaussianRBM(**params).fit(X)
+    sparse = GaussianRBM(**params, sparsity_target=0.05, sparsity_cost=3.0).fit(X)
+    assert sparse.transform(X).mean() < 0.5 * plain.transform(X).mean()
+    assert sparse.transform(X).mean() < 0.15
+
+
+def test_identity_init_and_negative_hidden_bias_set_the_start(X_small):
+    rbm = GaussianRBM(
+        n_components=12,
+        init="identity",
+        init_scale=0.5,
+        hidden_bias_init=-3.0,
+        learning_rate=1e-12,
+        n_iter=1,
+        random_state=0,
+    ).fit(X_small)
+    expected = 0.5 * np.eye(12, 9)
+    assert_allclose(rbm.components_, expected, atol=1e-9)
+    assert_allclose(rbm.intercept_hidden_, -3.0, atol=1e-9)
+    assert rbm.transform(X_small).mean() < 0.1
+
+
+def test_pcd_chains_persist_across_calls(X_small):
+    rbm = GaussianRBM(n_components=6, batch_size=10, persistent=True, random_state=0)
+    rbm.partial_fit(X_small)
+    first = rbm.h_samples_.copy()
+    assert first.shape == (10, 6)
+    assert set(np.unique(first)) <= {0.0, 1.0}
+    rbm.partial_fit(X_small)
+    assert not np.array_equal(first, rbm.h_samples_)
+
+
+def test_verbose_prints_one_line_per_epoch(X_small, capsys):
+    GaussianRBM(n_components=3, n_iter=4, verbose=1, random_state=0).fit(X_small)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 4
+    pattern = r"\[GaussianRBM\] Epoch (\d+), reconstruction error = [\d.]+, time = "
+    assert [int(re.match(pattern, line).group(1)) for line in lines] == [1, 2, 3, 4]
+
+
+def test_divergence_stops_restores_and_warns():
+    X = np.random.RandomState(0).standard_normal((100, 8)) * 1e3
+    rbm = GaussianRBM(n_components=5, learning_rate=5.0, n_iter=1000, random_state=0)
+    with pytest.warns(
+        ConvergenceWarning,
+        match=r"diverged at epoch \d+.*learning_rate=5.0.*Standardize",
+    ):
+        rbm.fit(X)
+    assert rbm.n_iter_ < 1000
+    for param in (rbm.components_, rbm.intercept_hidden_, rbm.intercept_visible_):
+        assert np.isfinite(param).all()
+    assert np.isfinite(rbm.transform(X)).all()
+    assert np.isfinite(rbm.score(X))
+
+
+def test_fit_does_not_modify_its_input(X_small):
+    X = X_small.copy()
+    GaussianRBM(n_components=3, n_iter=2, random_state=0).fit(X)
+    assert_array_equal(X, X_small)
+
+
+@pytest.mark.parametrize(
+    "params, name",
+    [
+        (dict(penalty="l3"), "penalty"),
+        (dict(alpha=-1.0), "alpha"),
+        (dict(momentum=1.0), "momentum"),
+        (dict(batch_size=0), "batch_size"),
+        (dict(learning_rate=0.0), "learning_rate"),
+        (dict(n_components=0), "n_components"),
+        (dict(cd_steps=0), "cd_steps"),
+        (dict(init="zeros"), "init"),
+        (dict(sparsity_target=1.5), "sparsity_target"),
+        (dict(l1_ratio=2.0), "l1_ratio"),
+        (dict(validation_fraction=1.0), "validation_fraction"),
+    ],
+)
+def test_invalid_parameters_are_named(X_small, params, name):
+    with pytest.raises(ValueError, match=f"'{name}' parameter of GaussianRBM"):
+        GaussianRBM(**params).fit(X_small)
+
+
+def test_rejected_partial_fit_leaves_the_model_unchanged(X_small):
+    rbm = GaussianRBM(n_components=4, n_iter=2, persistent=True, random_state=0)
+    rbm.fit(X_small)
+    before = pickle.dumps(rbm)
+    bad = X_small.copy()
+    bad[3, 2] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        rbm.partial_fit(bad)
+    with pytest.raises(ValueError, match="9 features"):
+        rbm.partial_fit(X_small[:, :5])
+    assert pickle.dumps(rbm) == before
+
+
+def test_inverse_transform_checks_the_number_of_components(X_small):
+    rbm = GaussianRBM(n_components=4, n_iter=1, random_state=0).fit(X_small)
+    with pytest.raises(ValueError, match="expecting 4 features"):
+        rbm.inverse_transform(np.zeros((2, 3)))

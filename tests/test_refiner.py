@@ -1,0 +1,260 @@
+"""AutoencoderRefiner and the decay-tuning workflow."""
+
+import pickle
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.frozen import FrozenEstimator
+from sklearn.model_selection import GridSearchCV, KFold
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skrbm import AutoencoderRefiner, GaussianRBM
+
+
+def small_rbm(**params):
+    return GaussianRBM(
+        **{"n_components": 20, "n_iter": 10, "random_state": 0, **params}
+    )
+
+
+@pytest.fixture(scope="module")
+def refined(patches):
+    X, _ = patches
+    rbm = small_rbm(n_iter=30).fit(X)
+    return rbm, AutoencoderRefiner(FrozenEstimator(rbm), n_iter=30, random_state=0).fit(
+        X
+    )
+
+
+def test_refinement_halves_the_validation_error(refined, patches):
+    _, X_val = patches
+    rbm, ae = refined
+    assert -ae.score(X_val) < 0.5 * -rbm.score(X_val)
+    assert ae.loss_curve_[-1] < ae.loss_curve_[0]
+
+
+def test_frozen_rbm_is_not_retrained(refined):
+    rbm, ae = refined
+    assert ae.estimator_.estimator is rbm
+    assert rbm.n_iter_ == 30
+
+
+def test_encoder_and_decoder_start_from_the_rbm(patches):
+    X, _ = patches
+    rbm = small_rbm().fit(X)
+    ae = AutoencoderRefiner(FrozenEstimator(rbm), learning_rate=1e-12, n_iter=1)
+    ae.fit(X)
+    assert_allclose(ae.components_, rbm.components_, atol=1e-9)
+    assert_allclose(ae.decoder_components_, rbm.components_, atol=1e-9)
+    assert_allclose(ae.intercept_hidden_, rbm.intercept_hidden_, atol=1e-9)
+    assert_allclose(ae.intercept_visible_, rbm.intercept_visible_, atol=1e-9)
+    assert_allclose(ae.transform(X), rbm.transform(X), atol=1e-9)
+    assert ae.score(X) == pytest.approx(rbm.score(X), rel=1e-6)
+
+
+def test_estimator_is_cloned_and_fitted(patches):
+    X, _ = patches
+    rbm = small_rbm()
+    ae = AutoencoderRefiner(rbm, n_iter=2, random_state=0).fit(X)
+    assert not hasattr(rbm, "components_")
+    assert ae.estimator_ is not rbm
+    assert_array_equal(ae.estimator_.components_, clone(rbm).fit(X).components_)
+
+
+def test_tied_decoder_is_the_encoder(patches):
+    X, _ = patches
+    ae = AutoencoderRefiner(small_rbm(), tied=True, n_iter=5, random_state=0).fit(X)
+    assert ae.decoder_components_ is ae.components_
+    untied = AutoencoderRefiner(small_rbm(), n_iter=5, random_state=0).fit(X)
+    assert not np.allclose(untied.decoder_components_, untied.components_)
+
+
+def test_no_estimator_is_a_random_autoencoder(patches):
+    X, _ = patches
+    ae = AutoencoderRefiner(None, n_components=7, n_iter=3, random_state=0).fit(X)
+    assert ae.estimator_ is None
+    assert ae.components_.shape == (7, 64)
+    bound = np.sqrt(2.0 / (64 + 7))
+    first = AutoencoderRefiner(
+        None, n_components=7, learning_rate=1e-12, n_iter=1, random_state=0
+    ).fit(X)
+    assert np.abs(first.components_).max() <= bound + 1e-9
+    assert np.abs(first.components_).max() > 0.8 * bound
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_refiner_keeps_the_dtype(patches, dtype):
+    X = patches[0].astype(dtype)
+    ae = AutoencoderRefiner(small_rbm(n_iter=2), n_iter=2, random_state=0).fit(X)
+    for array in (
+        ae.components_,
+        ae.decoder_components_,
+        ae.transform(X),
+        ae.reconstruct(X),
+        ae.inverse_transform(ae.transform(X)),
+    ):
+        assert array.dtype == dtype
+
+
+def test_partial_fit_first_call_pretrains_then_each_call_is_an_epoch(patches):
+    X, _ = patches
+    params = dict(n_iter=3, random_state=0)
+    fitted = AutoencoderRefiner(small_rbm(), **params).fit(X)
+    streamed = AutoencoderRefiner(small_rbm(), **params)
+    for _ in range(3):
+        streamed.partial_fit(X)
+    assert streamed.n_iter_ == 3
+    assert_array_equal(streamed.estimator_.components_, fitted.estimator_.components_)
+    assert_array_equal(streamed.components_, fitted.components_)
+    assert_array_equal(streamed.decoder_components_, fitted.decoder_components_)
+
+
+def test_early_stopping_holds_out_data_from_the_rbm_too(patches):
+    X, _ = patches
+    ae = AutoencoderRefiner(
+        small_rbm(),
+        early_stopping=True,
+        n_iter=300,
+        n_iter_no_change=2,
+        tol=1e-3,
+        random_state=0,
+    ).fit(X)
+    assert ae.n_iter_ < 300
+    assert ae.best_validation_score_ == max(ae.validation_scores_)
+    assert ae.estimator_.n_features_in_ == 64
+    assert len(ae.validation_scores_) == ae.n_iter_
+
+
+def test_bad_estimator_is_refused_by_name(patches):
+    X, _ = patches
+    with pytest.raises(ValueError, match="'estimator' parameter of AutoencoderRefiner"):
+        AutoencoderRefiner(estimator="rbm").fit(X)
+    with pytest.raises(
+        ValueError, match=r"estimator must be an RBM.*StandardScaler lacks"
+    ):
+        AutoencoderRefiner(StandardScaler()).fit(X)
+
+
+def test_rbm_validation_applies_inside(patches):
+    X, _ = patches
+    with pytest.raises(ValueError, match="'penalty' parameter of GaussianRBM"):
+        AutoencoderRefiner(small_rbm(penalty="l3")).fit(X)
+
+
+def test_rejected_partial_fit_leaves_the_refiner_unchanged(patches):
+    X, _ = patches
+    ae = AutoencoderRefiner(small_rbm(n_iter=2), n_iter=2, random_state=0).fit(X)
+    before = pickle.dumps(ae)
+    with pytest.raises(ValueError, match="infinity"):
+        ae.partial_fit(np.full((5, 64), np.inf))
+    with pytest.raises(ValueError, match="64 features"):
+        ae.partial_fit(X[:, :10])
+    assert pickle.dumps(ae) == before
+
+
+def test_refiner_divergence_warns_and_stays_finite():
+    X = np.random.RandomState(0).standard_normal((100, 8)) * 1e3
+    ae = AutoencoderRefiner(
+        None, n_components=5, learning_rate=5.0, n_iter=200, random_state=0
+    )
+    with pytest.warns(ConvergenceWarning, match="AutoencoderRefiner diverged"):
+        ae.fit(X)
+    assert np.isfinite(ae.components_).all()
+    assert np.isfinite(ae.score(X))
+
+
+# --- the decay-tuning workflow ---------------------------------------------
+
+GRID = {
+    "autoencoderrefiner__estimator__penalty": ["l2"],
+    "autoencoderrefiner__estimator__alpha": [1e-4, 30.0],
+}
+
+
+def tuning_pipeline():
+    return make_pipeline(
+        StandardScaler(),
+        AutoencoderRefiner(small_rbm(n_iter=10), n_iter=10, random_state=0),
+    )
+
+
+@pytest.fixture(scope="module")
+def raw_patches(patches):
+    from skrbm.datasets import load_natural_patches
+
+    return load_natural_patches(300, standardize=False, random_state=1)
+
+
+@pytest.fixture(scope="module")
+def search(raw_patches):
+    cv = KFold(3, shuffle=True, random_state=0)
+    return GridSearchCV(tuning_pipeline(), GRID, cv=cv).fit(raw_patches), cv
+
+
+def test_grid_scores_are_minus_the_validation_mse(search, raw_patches):
+    grid, cv = search
+    scores = grid.cv_results_["split0_test_score"]
+    assert np.isfinite(grid.cv_results_["mean_test_score"]).all()
+    train, test = next(cv.split(raw_patches))
+    for params, score in zip(grid.cv_results_["params"], scores, strict=True):
+        pipe = clone(tuning_pipeline()).set_params(**params).fit(raw_patches[train])
+        scaler, refiner = pipe[0], pipe[-1]
+        X_test = scaler.transform(raw_patches[test])
+        mse = np.mean((X_test - refiner.reconstruct(X_test)) ** 2)
+        assert score == pytest.approx(-mse, rel=1e-10)
+
+
+def test_a_huge_l2_decay_scores_worse(search):
+    grid, _ = search
+    by_alpha = dict(
+        zip(
+            grid.cv_results_["param_autoencoderrefiner__estimator__alpha"],
+            grid.cv_results_["mean_test_score"],
+            strict=True,
+        )
+    )
+    assert by_alpha[30.0] < by_alpha[1e-4]
+    assert grid.best_params_["autoencoderrefiner__estimator__alpha"] == 1e-4
+
+
+def test_parallel_search_gives_the_same_scores(search, raw_patches):
+    grid, cv = search
+    parallel = GridSearchCV(tuning_pipeline(), GRID, cv=cv, n_jobs=2).fit(raw_patches)
+    assert_array_equal(
+        parallel.cv_results_["mean_test_score"], grid.cv_results_["mean_test_score"]
+    )
+
+
+def test_best_estimator_transforms_and_reconstructs(search, raw_patches):
+    grid, _ = search
+    H = grid.best_estimator_.transform(raw_patches[:5])
+    assert H.shape == (5, 20)
+    assert ((H > 0) & (H < 1)).all()
+    refiner = grid.best_estimator_[-1]
+    X = grid.best_estimator_[0].transform(raw_patches[:5])
+    assert refiner.reconstruct(X).shape == (5, 64)
+
+
+def test_nested_parameters_are_reachable():
+    pipe = tuning_pipeline()
+    params = pipe.get_params(deep=True)
+    assert params["autoencoderrefiner__estimator__alpha"] == 1e-4
+    pipe.set_params(autoencoderrefiner__estimator__penalty="l1")
+    assert pipe[-1].estimator.penalty == "l1"
+    assert clone(pipe)[-1].estimator.penalty == "l1"
+
+
+def test_plain_rbm_pipeline_tunes_the_same_way(raw_patches):
+    pipe = make_pipeline(StandardScaler(), small_rbm(n_iter=10))
+    grid = GridSearchCV(
+        pipe,
+        {"gaussianrbm__penalty": ["l2"], "gaussianrbm__alpha": [1e-4, 30.0]},
+        cv=3,
+    ).fit(raw_patches)
+    scores = grid.cv_results_["mean_test_score"]
+    assert np.isfinite(scores).all()
+    assert scores[1] < scores[0]
