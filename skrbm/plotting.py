@@ -1,0 +1,202 @@
+"""Pictures of RBM filters, training curves and reconstructions.
+
+Every function returns a :class:`matplotlib.figure.Figure` built with the
+object-oriented API (no global ``pyplot`` state), so it works in scripts,
+notebooks and on machines without a display. Matplotlib is an optional
+dependency: ``pip install 'skrbm[plot]'``.
+"""
+
+import numpy as np
+
+
+def _figure(**kwargs):
+    try:
+        from matplotlib.figure import Figure
+    except ImportError as exc:
+        raise ImportError(
+            "Plotting requires matplotlib: pip install 'skrbm[plot]'."
+        ) from exc
+    return Figure(**kwargs)
+
+
+def _weights(components):
+    W = getattr(components, "components_", components)
+    W = np.asarray(W, dtype=np.float64)
+    if W.ndim != 2:
+        raise ValueError(
+            f"components must be an estimator with components_ or a 2-D array; "
+            f"got shape {W.shape}."
+        )
+    return W
+
+
+def _patch_shape(n_features, patch_shape):
+    if patch_shape is not None:
+        return tuple(patch_shape)
+    side = round(np.sqrt(n_features))
+    if side * side != n_features:
+        raise ValueError(
+            f"{n_features} features are not a square patch; pass patch_shape."
+        )
+    return side, side
+
+
+def tile_filters(components, patch_shape=None, n_cols=None, gap=1):
+    """Arrange filters as a grid of tiles, each scaled symmetrically.
+
+    Each tile is divided by its own largest absolute weight, so its grey
+    scale runs from -1 (black) to +1 (white) with 0 at mid grey. Tiles are
+    separated by ``gap`` pixels of value NaN (drawn as the background).
+
+    Parameters
+    ----------
+    components : estimator or array-like of shape (n_components, n_pixels)
+    patch_shape : tuple of int, optional
+        ``(height, width)`` of a filter; square by default.
+    n_cols : int, optional
+        Tiles per row; by default the smallest square grid.
+    gap : int, default=1
+        Pixels between tiles.
+
+    Returns
+    -------
+    mosaic : ndarray of shape (rows * (h + gap) - gap, n_cols * (w + gap) - gap)
+    """
+    W = _weights(components)
+    h, w = _patch_shape(W.shape[1], patch_shape)
+    n = W.shape[0]
+    n_cols = n_cols or int(np.ceil(np.sqrt(n)))
+    n_rows = int(np.ceil(n / n_cols))
+    mosaic = np.full((n_rows * (h + gap) - gap, n_cols * (w + gap) - gap), np.nan)
+    scale = np.abs(W).max(axis=1)
+    for i, (row, peak) in enumerate(zip(W, scale, strict=True)):
+        r, c = divmod(i, n_cols)
+        tile = row.reshape(h, w) / peak if peak > 0 else np.zeros((h, w))
+        mosaic[r * (h + gap) : r * (h + gap) + h, c * (w + gap) : c * (w + gap) + w] = (
+            tile
+        )
+    return mosaic
+
+
+def plot_components(components, patch_shape=None, n_cols=None, title=None, ax=None):
+    """Draw filters as a grid of grey tiles (symmetric about zero).
+
+    Parameters
+    ----------
+    components : estimator or array-like of shape (n_components, n_pixels)
+        A fitted :class:`~skrbm.GaussianRBM` or
+        :class:`~skrbm.AutoencoderRefiner`, or its weight matrix.
+    patch_shape : tuple of int, optional
+        ``(height, width)`` of a filter; square by default.
+    n_cols : int, optional
+        Tiles per row; by default a square grid (10 x 10 for 100 filters).
+    title : str, optional
+        Figure title.
+    ax : matplotlib Axes, optional
+        Draw into this axes instead of a new figure.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrbm.plotting import plot_components
+    >>> fig = plot_components(np.random.RandomState(0).standard_normal((100, 64)))
+    >>> fig.axes[0].images[0].get_array().shape
+    (89, 89)
+    """
+    mosaic = tile_filters(components, patch_shape, n_cols)
+    if ax is None:
+        fig = _figure(figsize=(4, 4), layout="constrained")
+        ax = fig.add_subplot()
+    else:
+        fig = ax.figure
+    cmap = _grey_with_background()
+    ax.imshow(mosaic, cmap=cmap, vmin=-1, vmax=1, interpolation="nearest")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def _grey_with_background():
+    from matplotlib import colormaps
+
+    cmap = colormaps["gray"].copy()
+    cmap.set_bad("#3b5b7f")
+    return cmap
+
+
+def plot_loss_curves(curves, title=None, ax=None):
+    """Reconstruction error per epoch on a log scale.
+
+    Parameters
+    ----------
+    curves : dict of str to list of float or estimator
+        Label to curve; an estimator stands for its ``loss_curve_``.
+    title : str, optional
+        Axes title.
+    ax : matplotlib Axes, optional
+        Draw into this axes instead of a new figure.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    """
+    if ax is None:
+        fig = _figure(figsize=(6, 4), layout="constrained")
+        ax = fig.add_subplot()
+    else:
+        fig = ax.figure
+    for label, curve in curves.items():
+        values = getattr(curve, "loss_curve_", curve)
+        ax.plot(np.arange(1, len(values) + 1), values, label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("reconstruction MSE")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def plot_reconstructions(X, reconstructions, patch_shape=None, n_samples=8):
+    """Input patches above each model's reconstructions of them.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_pixels)
+        Input patches; the first ``n_samples`` are drawn.
+    reconstructions : dict of str to array-like or estimator
+        Row label to reconstructed patches, or to a fitted estimator with a
+        ``reconstruct`` method.
+    patch_shape : tuple of int, optional
+        ``(height, width)`` of a patch; square by default.
+    n_samples : int, default=8
+        Number of patches (columns).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    """
+    X = np.asarray(X)[:n_samples]
+    shape = _patch_shape(X.shape[1], patch_shape)
+    rows = {"input": X}
+    for label, rec in reconstructions.items():
+        rows[label] = rec.reconstruct(X) if hasattr(rec, "reconstruct") else rec
+    n = X.shape[0]
+    fig = _figure(figsize=(1.0 * n + 1.2, 1.0 * len(rows)), layout="constrained")
+    axes = fig.subplots(len(rows), n, squeeze=False)
+    limit = np.abs(X).max()
+    for r, (label, patches) in enumerate(rows.items()):
+        patches = np.asarray(patches)[:n]
+        for c in range(n):
+            ax = axes[r, c]
+            ax.imshow(patches[c].reshape(shape), cmap="gray", vmin=-limit, vmax=limit)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center")
+    return fig
