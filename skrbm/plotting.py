@@ -124,9 +124,7 @@ def plot_components(components, patch_shape=None, n_cols=None, title=None, ax=No
 def _grey_with_background():
     from matplotlib import colormaps
 
-    cmap = colormaps["gray"].copy()
-    cmap.set_bad("#3b5b7f")
-    return cmap
+    return colormaps["gray"].with_extremes(bad="#3b5b7f")
 
 
 def plot_loss_curves(curves, title=None, ax=None):

@@ -1,0 +1,84 @@
+"""Progress reporting for long command-line runs.
+
+A tqdm bar per stage on a terminal (epochs, rate, ETA), a few plain lines
+when the output is a file or a pipe, and nothing when disabled.
+"""
+
+import sys
+import time
+
+
+class Progress:
+    """Report the epochs of successive training stages.
+
+    Parameters
+    ----------
+    enabled : bool, default=True
+        False silences everything.
+    stream : file object, default=sys.stderr
+        Where progress goes.
+    """
+
+    def __init__(self, enabled=True, stream=None):
+        self.enabled = enabled
+        self.stream = stream if stream is not None else sys.stderr
+        self._bar = None
+        self._label = None
+        self._total = 0
+        self._done = 0
+        self._tic = 0.0
+
+    def _interactive(self):
+        if not hasattr(self.stream, "isatty") or not self.stream.isatty():
+            return False
+        try:
+            import tqdm  # noqa: F401
+        except ImportError:
+            return False
+        return True
+
+    def start(self, label, total):
+        """Begin a stage of ``total`` epochs."""
+        self._label, self._total, self._done = label, total, 0
+        self._tic = time.perf_counter()
+        if not self.enabled:
+            return
+        if self._interactive():
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, desc=label, unit="epoch", file=self.stream)
+        else:
+            self._print(f"{label}: {total} epochs")
+
+    def advance(self, loss):
+        """One epoch done, with its reconstruction error."""
+        self._done += 1
+        if not self.enabled:
+            return
+        if self._bar is not None:
+            self._bar.set_postfix(mse=f"{loss:.4g}", refresh=False)
+            self._bar.update()
+            return
+        # a line every tenth of a long stage; short stages only start and end
+        step = self._total // 10 if self._total >= 100 else self._total
+        if self._done % step == 0 and self._done < self._total:
+            elapsed = time.perf_counter() - self._tic
+            eta = elapsed / self._done * (self._total - self._done)
+            self._print(
+                f"{self._label}: epoch {self._done}/{self._total}, "
+                f"reconstruction MSE {loss:.4g}, ETA {eta:.0f}s"
+            )
+
+    def finish(self):
+        """End the current stage."""
+        if not self.enabled:
+            return
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+            return
+        seconds = time.perf_counter() - self._tic
+        self._print(f"{self._label}: done in {seconds:.1f}s")
+
+    def _print(self, line):
+        print(line, file=self.stream, flush=True)

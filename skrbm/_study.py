@@ -1,0 +1,258 @@
+"""The weight-decay study: RBMs with no decay, L1 and L2, each refined.
+
+A reproduction of the classic comparison on natural image patches, usable
+from Python (:func:`run_study`) and from the command line
+(``python -m skrbm study``).
+"""
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sklearn.frozen import FrozenEstimator
+from sklearn.preprocessing import StandardScaler
+
+from ._progress import Progress
+from ._rbm import GaussianRBM
+from ._refiner import AutoencoderRefiner
+from .datasets import load_natural_patches
+from .metrics import summarize_filters
+
+PENALTY_NAMES = {"none": None, "l1": "l1", "l2": "l2", "elasticnet": "elasticnet"}
+
+
+@dataclass
+class StudyConfig:
+    """Settings of the study; the defaults are the reference experiment."""
+
+    penalties: tuple = ("none", "l1", "l2")
+    alphas: tuple = (0.0, 0.01, 0.1)
+    n_patches: int = 5000
+    n_validation: int = 1000
+    patch_size: int = 8
+    n_components: int = 100
+    epochs: int = 1000
+    refine_epochs: int = 500
+    learning_rate: float = 0.01
+    momentum: float = 0.9
+    batch_size: int = 100
+    baseline: bool = True
+    dtype: str = "float32"
+    images: list = field(default=None)
+    seed: int = 0
+
+    @classmethod
+    def quick(cls, **overrides):
+        """A seconds-long version: fewer patches and epochs."""
+        settings = dict(n_patches=1000, n_validation=300, epochs=30, refine_epochs=20)
+        return cls(**{**settings, **overrides})
+
+
+def load_study_data(config):
+    """Training and validation patches, standardized with training statistics."""
+    X = load_natural_patches(
+        config.n_patches + config.n_validation,
+        patch_size=config.patch_size,
+        images=config.images,
+        standardize=False,
+        random_state=config.seed,
+    )
+    X_train, X_val = X[: config.n_patches], X[config.n_patches :]
+    scaler = StandardScaler().fit(X_train)
+    dtype = np.dtype(config.dtype)
+    return (
+        scaler.transform(X_train).astype(dtype),
+        scaler.transform(X_val).astype(dtype),
+    )
+
+
+def train_by_epoch(estimator, X, n_epochs, progress, label):
+    """``n_epochs`` calls of ``partial_fit``, reporting progress.
+
+    Equal, bit for bit, to ``fit`` with ``n_iter=n_epochs`` (without early
+    stopping), but lets the caller show a progress bar.
+    """
+    progress.start(label, n_epochs)
+    for _ in range(n_epochs):
+        estimator.partial_fit(X)
+        progress.advance(estimator.loss_curve_[-1])
+    progress.finish()
+    return estimator
+
+
+def mse(estimator, X):
+    """Mean squared reconstruction error (minus ``score``)."""
+    return -estimator.score(X)
+
+
+def study_one(name, alpha, X_train, X_val, config, progress):
+    """Train, refine and measure one penalty. Returns (row, rbm, refiner)."""
+    common = dict(
+        learning_rate=config.learning_rate,
+        momentum=config.momentum,
+        batch_size=config.batch_size,
+        random_state=config.seed,
+    )
+    rbm = GaussianRBM(
+        config.n_components, penalty=PENALTY_NAMES[name], alpha=alpha, **common
+    )
+    tic = time.perf_counter()
+    train_by_epoch(rbm, X_train, config.epochs, progress, f"{name}: RBM")
+    rbm_seconds = time.perf_counter() - tic
+    refiner = AutoencoderRefiner(FrozenEstimator(rbm), **common)
+    tic = time.perf_counter()
+    train_by_epoch(refiner, X_train, config.refine_epochs, progress, f"{name}: refine")
+    refine_seconds = time.perf_counter() - tic
+    row = {
+        "penalty": name,
+        "alpha": alpha,
+        **summarize_filters(rbm.components_),
+        "refined_filters": summarize_filters(refiner.components_),
+        "train_mse": mse(rbm, X_train),
+        "val_mse": mse(rbm, X_val),
+        "train_mse_refined": mse(refiner, X_train),
+        "val_mse_refined": mse(refiner, X_val),
+        "rbm_seconds": rbm_seconds,
+        "refine_seconds": refine_seconds,
+    }
+    return row, rbm, refiner
+
+
+def run_study(config=None, progress=None):
+    """Run the weight-decay study.
+
+    Parameters
+    ----------
+    config : StudyConfig, optional
+        Settings; the reference experiment by default.
+    progress : Progress, optional
+        Where progress goes; silent by default.
+
+    Returns
+    -------
+    result : dict
+        ``rows`` (one summary dict per penalty), ``baseline`` (the randomly
+        initialised autoencoder's figures, or None), ``models`` (name to
+        ``(rbm, refiner)``), ``X_val``, ``config`` and ``seconds``.
+    """
+    config = config or StudyConfig()
+    progress = progress or Progress(enabled=False)
+    if len(config.penalties) != len(config.alphas):
+        raise ValueError(
+            f"--penalties and --alphas must have the same length; got "
+            f"{len(config.penalties)} penalties and {len(config.alphas)} alphas."
+        )
+    unknown = sorted(set(config.penalties) - set(PENALTY_NAMES))
+    if unknown:
+        raise ValueError(
+            f"Unknown penalty {unknown[0]!r}; choose from {sorted(PENALTY_NAMES)}."
+        )
+    tic = time.perf_counter()
+    X_train, X_val = load_study_data(config)
+    rows, models = [], {}
+    for name, alpha in zip(config.penalties, config.alphas, strict=True):
+        row, rbm, refiner = study_one(name, alpha, X_train, X_val, config, progress)
+        rows.append(row)
+        models[name] = (rbm, refiner)
+    baseline = None
+    if config.baseline:
+        random_ae = AutoencoderRefiner(
+            None,
+            n_components=config.n_components,
+            learning_rate=config.learning_rate,
+            momentum=config.momentum,
+            batch_size=config.batch_size,
+            random_state=config.seed,
+        )
+        label = "random-init autoencoder"
+        train_by_epoch(random_ae, X_train, config.refine_epochs, progress, label)
+        baseline = {
+            "train_mse": mse(random_ae, X_train),
+            "val_mse": mse(random_ae, X_val),
+            "loss_curve": list(random_ae.loss_curve_),
+        }
+        models["random"] = (None, random_ae)
+    return {
+        "rows": rows,
+        "baseline": baseline,
+        "models": models,
+        "X_val": X_val,
+        "config": config,
+        "seconds": time.perf_counter() - tic,
+    }
+
+
+COLUMNS = [
+    ("penalty", "penalty", "{}"),
+    ("alpha", "alpha", "{:g}"),
+    ("zero_fraction", "exact zeros", "{:.1%}"),
+    ("mean_abs_weight", "mean abs w", "{:.4f}"),
+    ("roughness", "roughness", "{:.3f}"),
+    ("localisation", "localisation", "{:.3f}"),
+    ("train_mse", "train MSE", "{:.4f}"),
+    ("val_mse", "val MSE", "{:.4f}"),
+    ("train_mse_refined", "train MSE refined", "{:.5f}"),
+    ("val_mse_refined", "val MSE refined", "{:.5f}"),
+    ("rbm_seconds", "RBM s", "{:.1f}"),
+    ("refine_seconds", "refine s", "{:.1f}"),
+]
+
+
+def summary_markdown(result):
+    """The summary table (and the baseline line) as Markdown."""
+    header = "| " + " | ".join(title for _, title, _ in COLUMNS) + " |"
+    rule = "|" + "|".join("---" for _ in COLUMNS) + "|"
+    lines = [header, rule]
+    for row in result["rows"]:
+        cells = [fmt.format(row[key]) for key, _, fmt in COLUMNS]
+        lines.append("| " + " | ".join(cells) + " |")
+    baseline = result["baseline"]
+    if baseline is not None:
+        lines.append("")
+        lines.append(
+            f"Randomly initialised autoencoder, same refinement epochs: train MSE "
+            f"{baseline['train_mse']:.5f}, val MSE {baseline['val_mse']:.5f}."
+        )
+    lines.append("")
+    lines.append(f"Total time: {result['seconds']:.1f} s.")
+    return "\n".join(lines) + "\n"
+
+
+def summary_json(result):
+    """The figures of the study as a JSON-serialisable dict."""
+    config = asdict(result["config"])
+    config["images"] = [str(p) for p in config["images"]] if config["images"] else None
+    curves = {
+        name: {
+            "rbm": list(rbm.loss_curve_) if rbm is not None else None,
+            "refined": list(refiner.loss_curve_),
+        }
+        for name, (rbm, refiner) in result["models"].items()
+    }
+    return {
+        "config": config,
+        "penalties": result["rows"],
+        "baseline": result["baseline"],
+        "loss_curves": curves,
+        "seconds": result["seconds"],
+    }
+
+
+def write_outputs(result, out):
+    """Write the figures, ``summary.json`` and ``summary.md`` into ``out``.
+
+    Returns
+    -------
+    paths : list of Path
+        The files written.
+    """
+    from ._study_figures import write_figures
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = write_figures(result, out)
+    (out / "summary.json").write_text(json.dumps(summary_json(result), indent=2))
+    (out / "summary.md").write_text(summary_markdown(result))
+    return [*paths, out / "summary.json", out / "summary.md"]

@@ -1,0 +1,202 @@
+"""Command line: ``python -m skrbm`` (or ``skrbm``).
+
+``skrbm study`` reproduces the weight-decay study on natural image patches
+and writes its figures and summary.
+"""
+
+import argparse
+import sys
+
+from . import __version__
+
+STUDY_HELP = """\
+Train Gaussian-Bernoulli RBMs with no weight decay, L1 and L2 on natural
+image patches, refine each as an autoencoder, and write filter grids, loss
+curves, reconstructions and a summary table to --out. The defaults are the
+reference experiment: 5000 standardized 8x8 grey patches from the photos
+that ship with scikit-learn, 100 hidden units, batch 100, learning rate
+0.01, momentum 0.9, 1000 RBM epochs and 500 refinement epochs.
+"""
+
+
+def _positive_int(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
+    return value
+
+
+def _non_negative_float(text):
+    value = float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text}")
+    return value
+
+
+def add_study_parser(subparsers):
+    """The ``study`` subcommand and its options."""
+    p = subparsers.add_parser(
+        "study",
+        help="the weight-decay study on natural image patches",
+        description=STUDY_HELP,
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument(
+        "--images",
+        nargs="+",
+        metavar="PATH",
+        default=None,
+        help="your own photos (files or folders, any format Pillow reads) "
+        "instead of scikit-learn's sample photos",
+    )
+    p.add_argument(
+        "--patch-size",
+        type=_positive_int,
+        default=8,
+        help="side of the square patches, in pixels",
+    )
+    p.add_argument(
+        "--n-patches",
+        type=_positive_int,
+        default=5000,
+        help="number of training patches",
+    )
+    p.add_argument(
+        "--n-validation",
+        type=_positive_int,
+        default=1000,
+        help="number of held-out validation patches",
+    )
+    p.add_argument(
+        "--n-components", type=_positive_int, default=100, help="number of hidden units"
+    )
+    p.add_argument(
+        "--epochs", type=_positive_int, default=1000, help="RBM training epochs"
+    )
+    p.add_argument(
+        "--refine-epochs",
+        type=_positive_int,
+        default=500,
+        help="autoencoder refinement epochs",
+    )
+    p.add_argument(
+        "--penalties",
+        nargs="+",
+        default=["none", "l1", "l2"],
+        choices=["none", "l1", "l2", "elasticnet"],
+        help="weight-decay penalties to compare",
+    )
+    p.add_argument(
+        "--alphas",
+        nargs="+",
+        type=_non_negative_float,
+        default=[0.0, 0.01, 0.1],
+        help="decay strength of each penalty, in the same order",
+    )
+    p.add_argument(
+        "--no-baseline",
+        dest="baseline",
+        action="store_false",
+        help="skip the randomly initialised autoencoder baseline",
+    )
+    p.add_argument(
+        "--float64",
+        dest="dtype",
+        action="store_const",
+        const="float64",
+        default="float32",
+        help="train in float64 instead of float32",
+    )
+    p.add_argument("--seed", type=int, default=0, help="random seed")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="a seconds-long run: 1000 patches, 30 RBM and 20 "
+        "refinement epochs (explicit options still win)",
+    )
+    p.add_argument(
+        "--out", default="skrbm-study", help="output folder for figures and summaries"
+    )
+    p.add_argument(
+        "--quiet", action="store_true", help="print nothing (files are still written)"
+    )
+    p.set_defaults(run=run_study_command)
+    return p
+
+
+def build_parser():
+    """The top-level argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="skrbm",
+        description="Gaussian-Bernoulli RBMs for scikit-learn: experiments "
+        "from the command line.",
+    )
+    parser.add_argument("--version", action="version", version=f"skrbm {__version__}")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    add_study_parser(subparsers)
+    return parser
+
+
+QUICK = dict(n_patches=1000, n_validation=300, epochs=30, refine_epochs=20)
+
+
+def study_config(args, explicit):
+    """A StudyConfig from parsed options; ``explicit`` names options given."""
+    from ._study import StudyConfig
+
+    fields = dict(
+        penalties=tuple(args.penalties),
+        alphas=tuple(args.alphas),
+        n_patches=args.n_patches,
+        n_validation=args.n_validation,
+        patch_size=args.patch_size,
+        n_components=args.n_components,
+        epochs=args.epochs,
+        refine_epochs=args.refine_epochs,
+        baseline=args.baseline,
+        dtype=args.dtype,
+        images=args.images,
+        seed=args.seed,
+    )
+    if args.quick:
+        fields.update({k: v for k, v in QUICK.items() if k not in explicit})
+    return StudyConfig(**fields)
+
+
+def _explicit_options(argv):
+    return {
+        a.lstrip("-").replace("-", "_").split("=")[0] for a in argv if a[:2] == "--"
+    }
+
+
+def run_study_command(args, argv):
+    """Run the study and write its outputs; return the exit code."""
+    from ._progress import Progress
+    from ._study import run_study, summary_markdown, write_outputs
+
+    config = study_config(args, _explicit_options(argv))
+    result = run_study(config, Progress(enabled=not args.quiet))
+    paths = write_outputs(result, args.out)
+    if not args.quiet:
+        print(summary_markdown(result))
+        print(f"Wrote {len(paths)} files to {args.out}/")
+    return 0
+
+
+def main(argv=None):
+    """Entry point; returns the process exit code.
+
+    Expected failures (missing or unreadable images, impossible settings,
+    missing optional dependencies) print one line to stderr and return 2.
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args, argv)
+    except (OSError, ValueError, ImportError) as exc:
+        print(f"skrbm: error: {exc}", file=sys.stderr)
+        return 2

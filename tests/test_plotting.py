@@ -1,0 +1,72 @@
+"""Plotting helpers on tiny models."""
+
+import sys
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from skrbm import GaussianRBM
+from skrbm.plotting import (
+    plot_components,
+    plot_loss_curves,
+    plot_reconstructions,
+    tile_filters,
+)
+
+
+@pytest.fixture(scope="module")
+def tiny_rbm():
+    X = np.random.RandomState(0).standard_normal((50, 16))
+    return GaussianRBM(n_components=6, n_iter=3, random_state=0).fit(X), X
+
+
+def test_tiles_are_scaled_symmetrically_and_separated():
+    W = np.array([[1.0, -2.0, 0.0, 0.5], [0.0, 0.0, 0.0, 0.0], [3.0, 3.0, 3.0, -3.0]])
+    mosaic = tile_filters(W, n_cols=2)
+    # two rows of 2x2 tiles with a one-pixel NaN gap
+    assert mosaic.shape == (5, 5)
+    np.testing.assert_allclose(mosaic[:2, :2], [[0.5, -1.0], [0.0, 0.25]])
+    assert np.isnan(mosaic[2]).all() and np.isnan(mosaic[:, 2]).all()
+    np.testing.assert_array_equal(mosaic[:2, 3:], 0.0)
+    assert np.nanmax(np.abs(mosaic)) == 1.0
+
+
+def test_plot_components_draws_one_grid(tiny_rbm):
+    rbm, _ = tiny_rbm
+    fig = plot_components(rbm, title="tiny")
+    assert isinstance(fig, Figure)
+    image = fig.axes[0].images[0]
+    assert image.get_array().shape == (2 * 5 - 1, 3 * 5 - 1)
+    assert image.get_clim() == (-1, 1)
+    assert fig.axes[0].get_title() == "tiny"
+
+
+def test_plot_loss_curves_uses_a_log_scale(tiny_rbm):
+    rbm, _ = tiny_rbm
+    fig = plot_loss_curves({"rbm": rbm, "list": [1.0, 0.5, 0.25]})
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log"
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), rbm.loss_curve_)
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), [1.0, 0.5, 0.25])
+
+
+def test_plot_reconstructions_has_a_row_per_model(tiny_rbm):
+    rbm, X = tiny_rbm
+    fig = plot_reconstructions(X, {"rbm": rbm, "zeros": np.zeros_like(X)}, n_samples=5)
+    assert len(fig.axes) == 3 * 5
+    np.testing.assert_allclose(
+        fig.axes[5].images[0].get_array(), rbm.reconstruct(X)[0].reshape(4, 4)
+    )
+
+
+def test_non_square_filters_need_a_patch_shape():
+    with pytest.raises(ValueError, match="not a square patch; pass patch_shape"):
+        tile_filters(np.ones((2, 6)))
+    assert tile_filters(np.ones((2, 6)), patch_shape=(2, 3), n_cols=2).shape == (2, 7)
+
+
+def test_missing_matplotlib_gives_a_clear_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    with pytest.raises(ImportError, match=r"pip install 'skrbm\[plot\]'"):
+        plot_components(np.ones((4, 4)))
