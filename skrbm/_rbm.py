@@ -17,6 +17,7 @@ from ._base import OPTIMIZER_CONSTRAINTS, MinibatchMixin, check_hidden, generato
 from ._kernels import (
     CDWorkspace,
     add_l2_gradient,
+    add_sparsity_gradient,
     cd_gradient,
     free_energy,
     l1_threshold,
@@ -313,7 +314,7 @@ class GaussianRBM(
         def gradient(v0):
             sse, h0 = cd_gradient(v0, W, b, c, rng, ws, k, chains)
             if target is not None:
-                add_sparsity_gradient(ws.grad_c, h0, target, cost, ws.scratch_c)
+                add_sparsity_gradient(ws.grad_c, h0, target, cost, ws.ones)
             add_l2_gradient(ws.grad_W, W, alpha_l2)
             return sse
 
@@ -466,12 +467,3 @@ class GaussianRBM(
     def _reconstruct(self, X):
         W, c, b = self._cast_params(X.dtype)
         return mean_visibles(mean_hiddens(X, W, c), W, b)
-
-
-def add_sparsity_gradient(grad_c, h0, target, cost, scratch):
-    """``grad_c += cost * (target - mean(h0, axis=0))`` in place (Lee 2008)."""
-    np.sum(h0, axis=0, out=scratch)
-    scratch *= -cost / h0.shape[0]
-    scratch += cost * target
-    grad_c += scratch
-    return grad_c

@@ -165,3 +165,22 @@ def test_mean_hiddens_writes_into_the_given_buffer():
     result = mean_hiddens(V, W, c, out=out)
     assert result is out
     assert_allclose(out, expit(V @ W.T + c), rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_column_mean_accumulates_scaled_means(dtype):
+    from skrbm._kernels import column_mean
+
+    M = np.arange(12, dtype=dtype).reshape(4, 3)
+    out = np.ones(3, dtype=dtype)
+    column_mean(M, np.ones(10, dtype=dtype), out, scale=2.0, beta=1.0)
+    assert_allclose(out, 1 + 2 * M.mean(axis=0), rtol=1e-6)
+
+
+def test_sparsity_gradient_pulls_mean_activity_towards_the_target():
+    from skrbm._kernels import add_sparsity_gradient
+
+    h0 = np.array([[0.9, 0.1], [0.7, 0.1]])
+    grad = np.zeros(2)
+    add_sparsity_gradient(grad, h0, 0.1, 0.5, np.ones(2))
+    assert_allclose(grad, 0.5 * (0.1 - np.array([0.8, 0.1])))
