@@ -14,7 +14,7 @@ $(VENV)/.cli: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test,cli]"
+	$(BIN)/python -m pip install --quiet -e ".[test,cli,dask]"
 	touch $@
 
 $(VENV)/.docs: pyproject.toml | $(BIN)/python

@@ -8,6 +8,7 @@ import argparse
 import sys
 
 from . import __version__
+from ._fit_command import add_fit_parser
 
 STUDY_HELP = """\
 Train Gaussian-Bernoulli RBMs with no weight decay, L1 and L2 on natural
@@ -134,6 +135,7 @@ def build_parser():
     parser.add_argument("--version", action="version", version=f"skrbm {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     add_study_parser(subparsers)
+    add_fit_parser(subparsers)
     return parser
 
 
