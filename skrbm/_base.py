@@ -131,6 +131,10 @@ class MinibatchMixin:
     def _cast_params(self, dtype):
         return [p.astype(dtype, copy=False) for p in self._params]
 
+    def _squared_error(self, X):
+        residual = X - self._reconstruct(X)
+        return float(np.vdot(residual, residual))
+
     def _score_array(self, X):
         return -float(np.mean((X - self._reconstruct(X)) ** 2))
 

@@ -334,6 +334,7 @@ class GaussianRBM(
             params=self._params,
             velocities=self._velocities,
             grads=[ws.grad_W, ws.grad_c, ws.grad_b],
+            error=self._squared_error,
             state=state,
             post_update=post_update,
             buffer=ws.v0,

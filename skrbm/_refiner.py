@@ -286,6 +286,7 @@ class AutoencoderRefiner(
             params=self._params,
             velocities=self._velocities,
             grads=grads,
+            error=self._squared_error,
             state=[*self._params, *self._velocities],
             buffer=ws.xb,
         )

@@ -35,6 +35,10 @@ class Step:
     state : list of ndarray
         Everything a divergence or early-stopping rollback must restore
         (parameters, velocities, persistent chains).
+    error : callable
+        ``error(X_batch) -> sse``: the squared reconstruction error of the
+        current parameters, without randomness or side effects; checks the
+        parameters left by an epoch's last update.
     post_update : callable or None
         Called after every parameter update (the L1 proximal step).
     buffer : ndarray
@@ -46,6 +50,7 @@ class Step:
     velocities: list
     grads: list
     state: list
+    error: callable
     post_update: callable = None
     buffer: np.ndarray = field(default=None, repr=False)
 
@@ -100,7 +105,8 @@ def run_epoch(X, step, schedule, rng):
         Sum of the minibatch squared errors.
     finite : bool
         False if a minibatch's error was non-finite or above
-        :func:`error_limit`; the epoch stops there.
+        :func:`error_limit` (the epoch stops there), or if the parameters
+        left by the last update fail the same test on the last minibatch.
     """
     n_samples, n_features = X.shape
     order = rng.permutation(n_samples) if schedule.shuffle else None
@@ -112,7 +118,10 @@ def run_epoch(X, step, schedule, rng):
         if rows is None:
             batch = X[start:stop]
         else:
-            batch = np.take(X, rows, axis=0, out=step.buffer[: stop - start])
+            # mode="clip" writes straight into the buffer ("raise" buffers a copy)
+            batch = np.take(
+                X, rows, axis=0, out=step.buffer[: stop - start], mode="clip"
+            )
         error = step.gradient(batch)
         # also false for NaN
         if not error <= limit * (stop - start):
@@ -122,7 +131,7 @@ def run_epoch(X, step, schedule, rng):
             momentum_step(param, velocity, grad, lr, mom)
         if step.post_update is not None:
             step.post_update()
-    return sse, True
+    return sse, step.error(batch) <= limit * batch.shape[0]
 
 
 def _all_finite(arrays):

@@ -1,0 +1,128 @@
+"""Out-of-core training: ``partial_fit`` over row chunks of a large array.
+
+Anything that has a ``shape`` and slices by rows works as the source: a
+NumPy array, a :class:`numpy.memmap` from ``np.load(path, mmap_mode="r")``,
+a dask array, an ``h5py`` or ``zarr`` dataset. Only one chunk is held in
+memory at a time.
+"""
+
+import math
+
+import numpy as np
+
+
+def n_chunks(n_samples, chunk_size):
+    """Number of chunks of at most ``chunk_size`` rows in ``n_samples`` rows."""
+    return math.ceil(n_samples / chunk_size)
+
+
+def iter_chunks(X, chunk_size):
+    """Successive row blocks of ``X`` as NumPy arrays.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, ...)
+        Any array that supports ``X.shape`` and row slicing ``X[start:stop]``.
+        A memory-mapped array yields read-only views of the file (nothing is
+        copied); a dask array computes one block per chunk.
+    chunk_size : int
+        Rows per chunk; the last chunk holds the remainder.
+
+    Yields
+    ------
+    chunk : ndarray of shape (min(chunk_size, rows left), ...)
+        ``np.asarray(X[start:start + chunk_size])``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrbm._stream import iter_chunks
+    >>> [chunk.shape for chunk in iter_chunks(np.zeros((5, 2)), 2)]
+    [(2, 2), (2, 2), (1, 2)]
+    """
+    _check_positive("chunk_size", chunk_size)
+    for start in range(0, X.shape[0], chunk_size):
+        yield np.asarray(X[start : start + chunk_size])
+
+
+def partial_fit_chunks(
+    estimator, X, *, chunk_size=100_000, n_epochs=1, transform=None, progress=None
+):
+    """Train ``estimator`` by ``partial_fit`` on successive row chunks of ``X``.
+
+    Each epoch visits the chunks in order, from the first row to the last,
+    and calls ``estimator.partial_fit(chunk)`` once per chunk. For a
+    :class:`~skrbm.GaussianRBM` that is one pass over the chunk's rows in
+    minibatches of ``batch_size``, shuffled within the chunk; the first call
+    initialises the model (``intercept_visible_`` is the first chunk's
+    mean). The result equals, bit for bit, the same ``partial_fit`` calls on
+    the same chunks held in memory.
+
+    Parameters
+    ----------
+    estimator : estimator with ``partial_fit``
+        Trained in place; any scikit-learn incremental estimator works, e.g.
+        :class:`~sklearn.preprocessing.StandardScaler` for a streaming pass
+        that learns the standardization.
+    X : array-like of shape (n_samples, n_features)
+        Any array supporting ``X.shape`` and row slicing (see
+        :func:`iter_chunks`), e.g. ``np.load("data.npy", mmap_mode="r")`` or
+        a dask array.
+    chunk_size : int, default=100_000
+        Rows per ``partial_fit`` call. Peak memory grows with it; chunks much
+        larger than ``batch_size`` keep the in-chunk shuffling effective. If
+        the rows are stored in a meaningful order (sorted, grouped by
+        source), shuffle the file once beforehand.
+    n_epochs : int, default=1
+        Passes over ``X``.
+    transform : callable, optional
+        Applied to each chunk before ``partial_fit``, e.g. the ``transform``
+        of a :class:`~sklearn.preprocessing.StandardScaler` fitted in a
+        first streaming pass.
+    progress : skrbm._progress.Progress, optional
+        Receives one stage per epoch whose steps are the chunks, with the
+        estimator's latest ``loss_curve_`` value (NaN when it has none).
+
+    Returns
+    -------
+    estimator : estimator
+        The trained estimator.
+
+    See Also
+    --------
+    iter_chunks : The chunks this function feeds to ``partial_fit``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrbm import GaussianRBM
+    >>> from skrbm._stream import partial_fit_chunks
+    >>> X = np.random.RandomState(0).standard_normal((1000, 16))
+    >>> rbm = GaussianRBM(n_components=8, random_state=0)
+    >>> rbm = partial_fit_chunks(rbm, X, chunk_size=250, n_epochs=2)
+    >>> rbm.n_iter_  # one partial_fit epoch per chunk
+    8
+    """
+    _check_positive("chunk_size", chunk_size)
+    _check_positive("n_epochs", n_epochs)
+    total = n_chunks(X.shape[0], chunk_size)
+    for epoch in range(1, n_epochs + 1):
+        if progress is not None:
+            progress.start(f"pass {epoch}/{n_epochs} over the chunks", total)
+        for chunk in iter_chunks(X, chunk_size):
+            estimator.partial_fit(chunk if transform is None else transform(chunk))
+            if progress is not None:
+                progress.advance(_latest_loss(estimator))
+        if progress is not None:
+            progress.finish()
+    return estimator
+
+
+def _check_positive(name, value):
+    if value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value}.")
+
+
+def _latest_loss(estimator):
+    curve = getattr(estimator, "loss_curve_", None)
+    return curve[-1] if curve else float("nan")

@@ -1,0 +1,60 @@
+"""The shared minibatch loop: batching, allocation-free steps, rollback."""
+
+import tracemalloc
+
+import numpy as np
+import pytest
+
+from skrbm import AutoencoderRefiner, GaussianRBM
+from skrbm._training import Schedule, iter_batches, run_epoch
+
+
+def test_batches_cover_every_sample_once():
+    bounds = [(a, b) for a, b, _ in iter_batches(23, 5)]
+    assert bounds == [(0, 5), (5, 10), (10, 15), (15, 20), (20, 23)]
+    order = np.arange(23)[::-1]
+    rows = np.concatenate([r for _, _, r in iter_batches(23, 5, order)])
+    np.testing.assert_array_equal(rows, order)
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        GaussianRBM(n_components=400, batch_size=1000, penalty="l1", alpha=0.01),
+        GaussianRBM(n_components=400, batch_size=1000, persistent=True, cd_steps=2),
+        GaussianRBM(n_components=400, batch_size=1000, sparsity_target=0.1),
+        AutoencoderRefiner(None, n_components=400, batch_size=1000),
+        AutoencoderRefiner(None, n_components=400, batch_size=1000, tied=True),
+    ],
+    ids=["cd-l1", "pcd2", "sparsity", "backprop", "backprop-tied"],
+)
+def test_minibatch_steps_allocate_no_batch_sized_temporaries(estimator):
+    # One (1000, 400) float64 temporary would be 3.2 MB; the minibatch loop
+    # may only allocate the epoch's permutation (80 KB) and views. The
+    # once-per-epoch divergence check on the last batch is left out here.
+    X = np.random.RandomState(0).standard_normal((10_000, 64))
+    estimator.set_params(random_state=0).partial_fit(X[:2000])
+    step = estimator._make_step(X.dtype)
+    step.error = lambda batch: 0.0
+    schedule = Schedule(0.01, 0.9, 1000, True)
+    tracemalloc.start()
+    try:
+        before, _ = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        run_epoch(X, step, schedule, estimator._rng)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak - before < 200_000
+
+
+def test_partial_fit_divergence_restores_the_previous_model():
+    X = np.random.RandomState(0).standard_normal((100, 8))
+    rbm = GaussianRBM(n_components=4, random_state=0).partial_fit(X)
+    saved = [p.copy() for p in (rbm.components_, rbm.intercept_hidden_)]
+    rbm.set_params(learning_rate=1e6)
+    with pytest.warns(Warning, match="diverged at epoch 2"):
+        rbm.partial_fit(X * 1e3)
+    np.testing.assert_array_equal(rbm.components_, saved[0])
+    np.testing.assert_array_equal(rbm.intercept_hidden_, saved[1])
+    assert rbm.n_iter_ == 1
