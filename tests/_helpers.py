@@ -1,0 +1,63 @@
+"""Small, fast estimators and data shared by the reliability tests."""
+
+import numpy as np
+
+from skrbm import AutoencoderRefiner, GaussianRBM
+
+N_SAMPLES, N_FEATURES, N_COMPONENTS = 40, 6, 3
+
+
+def make_X(n_samples=N_SAMPLES, n_features=N_FEATURES, dtype=np.float64, seed=0):
+    """A standardized Gaussian design."""
+    X = np.random.RandomState(seed).standard_normal((n_samples, n_features))
+    return X.astype(dtype)
+
+
+def small_rbm(**params):
+    """A GaussianRBM that fits the design of :func:`make_X` in milliseconds."""
+    defaults = dict(n_components=N_COMPONENTS, n_iter=2, batch_size=8, random_state=0)
+    return GaussianRBM(**{**defaults, **params})
+
+
+def small_refiner(**params):
+    """An AutoencoderRefiner pretraining a :func:`small_rbm`."""
+    defaults = dict(n_iter=2, batch_size=8, random_state=0)
+    return AutoencoderRefiner(small_rbm(), **{**defaults, **params})
+
+
+def small_autoencoder(**params):
+    """An AutoencoderRefiner without pretraining (``estimator=None``)."""
+    defaults = dict(n_components=N_COMPONENTS, n_iter=2, batch_size=8, random_state=0)
+    return AutoencoderRefiner(None, **{**defaults, **params})
+
+
+# Every estimator configuration the reliability tests run over.
+FACTORIES = {
+    "rbm": small_rbm,
+    "refiner": small_refiner,
+    "autoencoder": small_autoencoder,
+}
+
+# Methods taking data of shape (n_samples, n_features_in_) once fitted.
+DATA_METHODS = ("transform", "score", "score_samples", "reconstruct")
+RBM_ONLY_METHODS = ("free_energy", "gibbs")
+
+
+def data_methods(name):
+    """The fitted-data methods of the estimator configuration ``name``."""
+    return DATA_METHODS + (RBM_ONLY_METHODS if name == "rbm" else ())
+
+
+def fitted_arrays(estimator):
+    """Every fitted ndarray of ``estimator``, by attribute name."""
+    names = (
+        "components_",
+        "intercept_hidden_",
+        "intercept_visible_",
+        "decoder_components_",
+        "h_samples_",
+    )
+    arrays = {n: getattr(estimator, n) for n in names if hasattr(estimator, n)}
+    for i, velocity in enumerate(estimator._velocities):
+        arrays[f"velocity{i}"] = velocity
+    return arrays

@@ -1,0 +1,381 @@
+"""Bad input is refused with an error naming the argument or the problem.
+
+Every case is a separate parametrized test: ``pytest --collect-only -q
+tests/test_bad_input.py`` counts the bad inputs tried.
+"""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from _helpers import (
+    FACTORIES,
+    N_COMPONENTS,
+    N_FEATURES,
+    data_methods,
+    fitted_arrays,
+    make_X,
+    small_autoencoder,
+    small_rbm,
+    small_refiner,
+)
+from numpy.testing import assert_array_equal
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.utils import get_tags
+
+from skrbm import AutoencoderRefiner, GaussianRBM
+
+
+def _with(value):
+    def build(X):
+        X = X.copy()
+        X[3, 2] = value
+        return X
+
+    return build
+
+
+# (id, builder from a valid X, expected exception, message pattern)
+BAD_DATA = [
+    ("nan", _with(np.nan), ValueError, "Input X contains NaN"),
+    ("inf", _with(np.inf), ValueError, "Input X contains infinity"),
+    ("-inf", _with(-np.inf), ValueError, "Input X contains infinity"),
+    ("no-samples", lambda X: X[:0], ValueError, r"0 sample\(s\) \(shape=\(0, 6\)\)"),
+    ("no-features", lambda X: X[:, :0], ValueError, r"0 feature\(s\)"),
+    ("1-d", lambda X: X[:, 0], ValueError, "Expected 2D array, got 1D array"),
+    ("3-d", lambda X: X.reshape(len(X), 3, -1), ValueError, "Found array with dim 3"),
+    ("scalar", lambda X: 3.0, ValueError, "Expected 2D array, got scalar array"),
+    (
+        "string-array",
+        lambda X: np.full(X.shape, "a"),
+        ValueError,
+        "could not convert string to float",
+    ),
+    (
+        "string-lists",
+        lambda X: [["a"] * X.shape[1]] * 5,
+        ValueError,
+        "could not convert string to float",
+    ),
+    ("complex", lambda X: X + 1j, ValueError, "Complex data not supported"),
+    (
+        "object-array",
+        lambda X: np.array([[object()] * X.shape[1]] * 5, dtype=object),
+        TypeError,
+        "must be a string or a real number, not 'object'",
+    ),
+    (
+        "dict-array",
+        lambda X: np.array([[{}] * X.shape[1]] * 5, dtype=object),
+        TypeError,
+        "must be a string or a real number, not 'dict'",
+    ),
+    (
+        "sparse-csr",
+        sp.csr_matrix,
+        TypeError,
+        "Sparse data was passed for X, but dense data is required",
+    ),
+]
+BAD_DATA_IDS = [case[0] for case in BAD_DATA]
+
+WRONG_WIDTH = (
+    ValueError,
+    f"X has 4 features, but (GaussianRBM|AutoencoderRefiner) is expecting "
+    f"{N_FEATURES} features",
+)
+
+
+def _fitted(name):
+    return FACTORIES[name]().fit(make_X())
+
+
+def _method_cases():
+    return [(name, m) for name in FACTORIES for m in data_methods(name)]
+
+
+# --- data given to fit and partial_fit --------------------------------------
+
+
+@pytest.mark.parametrize("name", FACTORIES)
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+@pytest.mark.parametrize("case", BAD_DATA, ids=BAD_DATA_IDS)
+def test_training_refuses_bad_data(name, method, case):
+    _, build, error, match = case
+    with pytest.raises(error, match=match):
+        getattr(FACTORIES[name](), method)(build(make_X()))
+
+
+@pytest.mark.parametrize("name", FACTORIES)
+def test_fit_refuses_a_single_sample(name):
+    with pytest.raises(ValueError, match=r"1 sample\(s\).*minimum of 2 is required"):
+        FACTORIES[name]().fit(make_X()[:1])
+
+
+@pytest.mark.parametrize("name", ["rbm", "autoencoder"])
+def test_first_partial_fit_learns_from_a_single_sample(name):
+    X = make_X()
+    model = FACTORIES[name]().partial_fit(X[:1])
+    assert model.n_iter_ == 1
+    assert model.components_.shape == (N_COMPONENTS, N_FEATURES)
+    assert np.isfinite(model.transform(X)).all()
+
+
+@pytest.mark.parametrize("name", FACTORIES)
+def test_later_partial_fit_learns_from_a_single_sample(name):
+    X = make_X()
+    model = _fitted(name)
+    before = model.components_.copy()
+    model.partial_fit(X[5:6])
+    assert model.n_iter_ == 3
+    assert not np.array_equal(model.components_, before)
+
+
+def test_refiner_first_partial_fit_on_one_sample_names_the_rbm_minimum():
+    # The first call pretrains the RBM with a full fit, which needs two samples.
+    with pytest.raises(ValueError, match=r"minimum of 2 is required by GaussianRBM"):
+        small_refiner().partial_fit(make_X()[:1])
+
+
+@pytest.mark.parametrize("name", FACTORIES)
+def test_partial_fit_refuses_a_different_number_of_features(name):
+    error, match = WRONG_WIDTH
+    with pytest.raises(error, match=match):
+        _fitted(name).partial_fit(make_X()[:, :4])
+
+
+# --- data given to a fitted model -------------------------------------------
+
+
+@pytest.mark.parametrize("name, method", _method_cases())
+@pytest.mark.parametrize("case", BAD_DATA, ids=BAD_DATA_IDS)
+def test_fitted_methods_refuse_bad_data(name, method, case):
+    _, build, error, match = case
+    model = _fitted(name)
+    with pytest.raises(error, match=match):
+        getattr(model, method)(build(make_X()))
+
+
+@pytest.mark.parametrize("name, method", _method_cases())
+def test_fitted_methods_refuse_a_different_number_of_features(name, method):
+    error, match = WRONG_WIDTH
+    with pytest.raises(error, match=match):
+        getattr(_fitted(name), method)(make_X()[:, :4])
+
+
+@pytest.mark.parametrize("name, method", _method_cases())
+def test_fitted_methods_refuse_renamed_dataframe_columns(name, method):
+    columns = [f"f{i}" for i in range(N_FEATURES)]
+    model = FACTORIES[name]().fit(pd.DataFrame(make_X(), columns=columns))
+    renamed = pd.DataFrame(make_X(), columns=columns[::-1])
+    with pytest.raises(ValueError, match="feature names should match"):
+        getattr(model, method)(renamed)
+
+
+# --- hidden activations given to inverse_transform ---------------------------
+
+
+def _hidden(n_samples=10):
+    return np.random.RandomState(1).uniform(size=(n_samples, N_COMPONENTS))
+
+
+@pytest.mark.parametrize("name", FACTORIES)
+@pytest.mark.parametrize("case", BAD_DATA, ids=BAD_DATA_IDS)
+def test_inverse_transform_refuses_bad_data(name, case):
+    _, build, error, match = case
+    match = match.replace("6", str(N_COMPONENTS))
+    with pytest.raises(error, match=match):
+        _fitted(name).inverse_transform(build(_hidden()))
+
+
+@pytest.mark.parametrize("name", FACTORIES)
+@pytest.mark.parametrize("width", [N_COMPONENTS - 1, N_COMPONENTS + 1, N_FEATURES])
+def test_inverse_transform_refuses_the_wrong_number_of_components(name, width):
+    H = np.full((4, width), 0.5)
+    with pytest.raises(
+        ValueError,
+        match=rf"X has {width} features, but inverse_transform is expecting "
+        rf"{N_COMPONENTS} features \(the number of hidden units\)",
+    ):
+        _fitted(name).inverse_transform(H)
+
+
+# --- sparse input and unfitted models ----------------------------------------
+
+
+@pytest.mark.parametrize("name", FACTORIES)
+def test_tags_say_sparse_and_nan_are_not_supported(name):
+    tags = get_tags(FACTORIES[name]())
+    assert tags.input_tags.sparse is False
+    assert tags.input_tags.allow_nan is False
+    assert tags.input_tags.two_d_array is True
+
+
+@pytest.mark.parametrize(
+    "name, method",
+    [
+        *_method_cases(),
+        *((name, "inverse_transform") for name in FACTORIES),
+        *((name, "get_feature_names_out") for name in FACTORIES),
+    ],
+)
+def test_unfitted_model_raises_not_fitted(name, method):
+    model = FACTORIES[name]()
+    args = () if method == "get_feature_names_out" else (make_X(),)
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        getattr(model, method)(*args)
+
+
+# --- parameters ----------------------------------------------------------------
+
+SHARED_BAD_PARAMS = [
+    ("learning_rate", 0.0),
+    ("learning_rate", -0.1),
+    ("learning_rate", np.inf),
+    ("learning_rate", np.nan),
+    ("learning_rate", "0.1"),
+    ("momentum", 1.0),
+    ("momentum", -0.1),
+    ("momentum", "high"),
+    ("batch_size", 0),
+    ("batch_size", 2.5),
+    ("n_iter", 0),
+    ("n_iter", 1.0),
+    ("shuffle", "yes"),
+    ("shuffle", 1),
+    ("early_stopping", "no"),
+    ("early_stopping", 0),
+    ("validation_fraction", 0.0),
+    ("validation_fraction", 1.0),
+    ("validation_fraction", "0.1"),
+    ("n_iter_no_change", 0),
+    ("n_iter_no_change", 1.5),
+    ("tol", -1e-3),
+    ("tol", np.nan),
+    ("verbose", -1),
+    ("verbose", "loud"),
+    ("random_state", "seed"),
+    ("random_state", 1.5),
+    ("n_components", 0),
+    ("n_components", 1.5),
+    ("n_components", "3"),
+]
+RBM_ONLY_BAD_PARAMS = [
+    ("penalty", "L1"),
+    ("penalty", "none"),
+    ("penalty", 1),
+    ("alpha", -1.0),
+    ("alpha", np.inf),
+    ("alpha", "x"),
+    ("l1_ratio", -0.1),
+    ("l1_ratio", 1.1),
+    ("cd_steps", 0),
+    ("cd_steps", 1.0),
+    ("persistent", "True"),
+    ("persistent", 1),
+    ("sparsity_target", 0.0),
+    ("sparsity_target", 1.0),
+    ("sparsity_target", "x"),
+    ("sparsity_cost", -1.0),
+    ("sparsity_cost", None),
+    ("init", "zeros"),
+    ("init", None),
+    ("init_scale", -0.1),
+    ("init_scale", np.inf),
+    ("hidden_bias_init", np.nan),
+    ("hidden_bias_init", np.inf),
+    ("hidden_bias_init", "x"),
+    ("hidden_bias_init", None),
+]
+RBM_BAD_PARAMS = SHARED_BAD_PARAMS + RBM_ONLY_BAD_PARAMS
+REFINER_BAD_PARAMS = [
+    *SHARED_BAD_PARAMS,
+    ("tied", "yes"),
+    ("tied", 0),
+    ("estimator", "rbm"),
+    ("estimator", 3),
+    ("estimator", np.zeros(3)),
+]
+
+
+def test_every_constrained_parameter_has_a_bad_value():
+    assert {p for p, _ in RBM_BAD_PARAMS} == set(GaussianRBM._parameter_constraints)
+    assert {p for p, _ in REFINER_BAD_PARAMS} == set(
+        AutoencoderRefiner._parameter_constraints
+    )
+
+
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+@pytest.mark.parametrize("param, value", RBM_BAD_PARAMS)
+def test_rbm_refuses_invalid_parameter(method, param, value):
+    with pytest.raises(ValueError, match=f"The '{param}' parameter of GaussianRBM"):
+        getattr(GaussianRBM(**{param: value}), method)(make_X())
+
+
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+@pytest.mark.parametrize("param, value", REFINER_BAD_PARAMS)
+def test_refiner_refuses_invalid_parameter(method, param, value):
+    model = AutoencoderRefiner(**{param: value})
+    with pytest.raises(
+        ValueError, match=f"The '{param}' parameter of AutoencoderRefiner"
+    ):
+        getattr(model, method)(make_X())
+
+
+@pytest.mark.parametrize("param, value", RBM_ONLY_BAD_PARAMS)
+def test_refiner_refuses_invalid_rbm_parameter(param, value):
+    model = AutoencoderRefiner(small_rbm(**{param: value}))
+    with pytest.raises(ValueError, match=f"The '{param}' parameter of GaussianRBM"):
+        model.fit(make_X())
+
+
+# --- divergence on badly scaled data -----------------------------------------
+
+
+def _huge(dtype):
+    return make_X(100, 8, dtype=dtype) * dtype(1e3)
+
+
+DIVERGING = {
+    "rbm": lambda: small_rbm(learning_rate=5.0, n_iter=1000),
+    "pcd": lambda: small_rbm(learning_rate=5.0, n_iter=1000, persistent=True),
+    "autoencoder": lambda: small_autoencoder(learning_rate=5.0, n_iter=1000),
+}
+
+
+@pytest.mark.parametrize("name", DIVERGING)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_divergence_emits_only_a_convergence_warning(name, dtype):
+    X = _huge(dtype)
+    model = DIVERGING[name]()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(X)
+        scores = model.score_samples(X)
+    assert [w.category for w in caught] == [ConvergenceWarning]
+    assert "diverged" in str(caught[0].message)
+    assert model.n_iter_ < 1000
+    assert all(np.isfinite(a).all() for a in fitted_arrays(model).values())
+    assert np.isfinite(scores).all()
+    assert model.components_.dtype == dtype
+
+
+@pytest.mark.parametrize("name", DIVERGING)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_diverging_partial_fit_restores_the_model_and_warns(name, dtype):
+    X = _huge(dtype)
+    model = DIVERGING[name]().set_params(learning_rate=1e-4).partial_fit(X)
+    before = {k: a.copy() for k, a in fitted_arrays(model).items()}
+    model.set_params(learning_rate=50.0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.partial_fit(X)
+    assert [w.category for w in caught] == [ConvergenceWarning]
+    assert "diverged at epoch 2 with learning_rate=50.0" in str(caught[0].message)
+    assert model.n_iter_ == 1
+    assert len(model.loss_curve_) == 1
+    after = fitted_arrays(model)
+    for key, array in before.items():
+        assert_array_equal(after[key], array, err_msg=key)
