@@ -8,9 +8,14 @@ are called with fresh arrays by the tests.
 Conventions: ``W`` has shape ``(n_components, n_features)``, ``b`` is the
 visible bias (``n_features``), ``c`` the hidden bias (``n_components``),
 samples are rows. Gradients are *ascent* directions of the log-likelihood
-(CD) or *descent* directions of the loss already negated (backprop), so
-every parameter is updated as ``velocity = momentum * velocity +
-learning_rate * grad``; ``param += velocity``.
+(CD) or *descent* directions of the loss already negated (backprop).
+
+The gradient kernels write ``out = beta * out + scale * gradient``. Called
+with ``out=velocity``, ``scale=learning_rate`` and ``beta=momentum`` this is
+the classical momentum update, fused into the BLAS calls that form the
+gradient (their ``alpha`` and ``beta`` arguments); the training loop then
+only adds each velocity to its parameter. With the defaults (``scale=1``,
+``beta=0``) ``out`` receives the plain gradient.
 """
 
 import numpy as np
@@ -182,8 +187,8 @@ def column_mean(M, ones, out, scale=1.0, beta=0.0):
     return out
 
 
-def outer_statistics(pos_h, pos_v, neg_h, neg_v, out):
-    """``out = pos_h^T pos_v / n_pos - neg_h^T neg_v / n_neg``, in place.
+def outer_statistics(pos_h, pos_v, neg_h, neg_v, out, scale=1.0, beta=0.0):
+    """``out = beta * out + scale * (pos_h^T pos_v / n_pos - neg_h^T neg_v / n_neg)``.
 
     Two BLAS calls, the second accumulating into the first, so no temporary
     of the size of ``W`` is created. ``out`` must be C-contiguous.
@@ -195,6 +200,7 @@ def outer_statistics(pos_h, pos_v, neg_h, neg_v, out):
     neg_h : ndarray of shape (n_neg, n_components)
     neg_v : ndarray of shape (n_neg, n_features)
     out : ndarray of shape (n_components, n_features)
+    scale, beta : float
 
     Returns
     -------
@@ -202,15 +208,16 @@ def outer_statistics(pos_h, pos_v, neg_h, neg_v, out):
     """
     gemm = _gemm(out)
     # BLAS is column-major: out.T is the Fortran view of the C-ordered out.
-    gemm(1.0 / pos_v.shape[0], pos_v.T, pos_h.T, 0.0, out.T, trans_b=1, overwrite_c=1)
-    gemm(-1.0 / neg_v.shape[0], neg_v.T, neg_h.T, 1.0, out.T, trans_b=1, overwrite_c=1)
+    n_pos, n_neg = pos_v.shape[0], neg_v.shape[0]
+    gemm(scale / n_pos, pos_v.T, pos_h.T, beta, out.T, trans_b=1, overwrite_c=1)
+    gemm(-scale / n_neg, neg_v.T, neg_h.T, 1.0, out.T, trans_b=1, overwrite_c=1)
     return out
 
 
-def mean_difference(pos, neg, out, ones):
-    """``out = mean(pos, axis=0) - mean(neg, axis=0)`` in two BLAS calls."""
-    column_mean(pos, ones, out)
-    return column_mean(neg, ones, out, scale=-1.0, beta=1.0)
+def mean_difference(pos, neg, out, ones, scale=1.0, beta=0.0):
+    """``out = beta * out + scale * (mean(pos, 0) - mean(neg, 0))``, two BLAS calls."""
+    column_mean(pos, ones, out, scale, beta)
+    return column_mean(neg, ones, out, scale=-scale, beta=1.0)
 
 
 class CDWorkspace:
@@ -240,9 +247,6 @@ class CDWorkspace:
         self.hs = buf(batch_size, n_components)
         # Random draws are float32 for both dtypes (see sample_bernoulli).
         self.uniform = np.empty((batch_size, n_components), dtype=np.float32)
-        self.grad_W = buf(n_components, n_features)
-        self.grad_b = buf(n_features)
-        self.grad_c = buf(n_components)
         self.ones = np.ones(max(batch_size, n_chains or 0), dtype=dtype)
         if n_chains is not None:
             self.v_chain = buf(n_chains, n_features)
@@ -263,7 +267,9 @@ class CDWorkspace:
         )
 
 
-def cd_gradient(v0, W, b, c, rng, ws, cd_steps=1, chains=None):
+def cd_gradient(
+    v0, W, b, c, rng, ws, out, cd_steps=1, chains=None, scale=1.0, beta=0.0
+):
     """Contrastive-divergence gradient of a Gaussian-Bernoulli RBM.
 
     Positive phase: ``h0 = p(h | v0)``. Negative phase, CD-k (``chains`` is
@@ -288,12 +294,17 @@ def cd_gradient(v0, W, b, c, rng, ws, cd_steps=1, chains=None):
     rng : numpy.random.Generator
         Source of randomness.
     ws : CDWorkspace
-        Buffers; ``ws.grad_W``, ``ws.grad_b`` and ``ws.grad_c`` receive the
-        gradient (ascent direction, averaged over samples).
+        Buffers.
+    out : tuple of ndarray
+        ``(out_W, out_b, out_c)`` receiving ``beta * out + scale * grad``
+        (the gradient is the ascent direction, averaged over samples).
     cd_steps : int, default=1
         Number of Gibbs steps ``k``.
     chains : ndarray of shape (n_chains, n_components), optional
         Binary hidden states of the persistent chains, advanced in place.
+    scale, beta : float
+        See the module docstring: ``learning_rate`` and ``momentum`` when
+        ``out`` holds the velocities.
 
     Returns
     -------
@@ -323,9 +334,10 @@ def cd_gradient(v0, W, b, c, rng, ws, cd_steps=1, chains=None):
             v_neg += noise
             mean_hiddens(v_neg, W, c, out=h_neg)
             sample_bernoulli(h_neg, rng, chains, ws.chain_uniform)
-    outer_statistics(h0, v0, h_neg, v_neg, out=ws.grad_W)
-    mean_difference(v0, v_neg, ws.grad_b, ws.ones)
-    mean_difference(h0, h_neg, ws.grad_c, ws.ones)
+    out_W, out_b, out_c = out
+    outer_statistics(h0, v0, h_neg, v_neg, out_W, scale, beta)
+    mean_difference(v0, v_neg, out_b, ws.ones, scale, beta)
+    mean_difference(h0, h_neg, out_c, ws.ones, scale, beta)
     return sse, h0
 
 
@@ -397,27 +409,6 @@ def add_sparsity_gradient(grad_c, h0, target, cost, ones):
     return grad_c
 
 
-def momentum_step(param, velocity, grad, learning_rate, momentum):
-    """Classical momentum update, in place.
-
-    ``velocity = momentum * velocity + learning_rate * grad``;
-    ``param += velocity``. ``grad`` is used as scratch and overwritten.
-
-    Parameters
-    ----------
-    param, velocity, grad : ndarray of the same shape
-
-    Returns
-    -------
-    param : ndarray
-    """
-    velocity *= momentum
-    grad *= learning_rate
-    velocity += grad
-    param += velocity
-    return param
-
-
 class AEWorkspace:
     """Preallocated buffers for one backprop minibatch step.
 
@@ -436,10 +427,6 @@ class AEWorkspace:
         self.delta_hidden = buf(batch_size, n_components)
         self.scratch_hidden = buf(batch_size, n_components)
         self.output = buf(batch_size, n_features)
-        self.grad_enc_W = buf(n_components, n_features)
-        self.grad_enc_b = buf(n_components)
-        self.grad_dec_W = buf(n_components, n_features)
-        self.grad_dec_b = buf(n_features)
         self.ones = np.ones(batch_size, dtype=dtype)
 
     def rows(self, n):
@@ -452,16 +439,18 @@ class AEWorkspace:
         )
 
 
-def backprop_gradient(X, enc_W, enc_b, dec_W, dec_b, ws, tied=False):
+def backprop_gradient(
+    X, enc_W, enc_b, dec_W, dec_b, ws, out, tied=False, scale=1.0, beta=0.0
+):
     """Gradient of a sigmoid autoencoder's squared reconstruction error.
 
     Model: ``H = sigmoid(X enc_W^T + enc_b)``, ``Y = H dec_W + dec_b``.
     Loss: ``L = 1/(2 n) * sum |Y - X|^2`` (summed over features, averaged
     over samples, the convention of scikit-learn's ``MLPRegressor``). The
-    gradients written to ``ws`` are *negated* (descent directions), so they
-    are applied with the same momentum update as the CD gradients. With
-    ``tied=True`` the decoder is ``enc_W`` itself and ``ws.grad_enc_W``
-    receives the sum of both weight gradients.
+    gradients are *negated* (descent directions), so they are applied with
+    the same momentum update as the CD gradients. With ``tied=True`` the
+    decoder is ``enc_W`` itself and the encoder's weight output receives the
+    sum of both weight gradients.
 
     Parameters
     ----------
@@ -472,7 +461,12 @@ def backprop_gradient(X, enc_W, enc_b, dec_W, dec_b, ws, tied=False):
         Ignored when ``tied``.
     dec_b : ndarray of shape (n_features,)
     ws : AEWorkspace
+    out : tuple of ndarray
+        ``(out_enc_W, out_enc_b, out_dec_W, out_dec_b)`` receiving
+        ``beta * out + scale * grad``; ``out_dec_W`` is unused when ``tied``.
     tied : bool, default=False
+    scale, beta : float
+        See the module docstring.
 
     Returns
     -------
@@ -487,17 +481,18 @@ def backprop_gradient(X, enc_W, enc_b, dec_W, dec_b, ws, tied=False):
     mean_visibles(H, dec_W, dec_b, out=Y)
     # Y becomes the output error X - Y (the negated output delta).
     sse = squared_error(X, Y, Y)
+    out_enc_W, out_enc_b, out_dec_W, out_dec_b = out
     gemm = _gemm(enc_W)
-    column_mean(Y, ws.ones, ws.grad_dec_b)
-    # Tied weights: both gradients accumulate into the encoder's buffer.
-    grad_W = ws.grad_enc_W if tied else ws.grad_dec_W
-    gemm(1.0 / n, Y.T, H.T, 0.0, grad_W.T, trans_b=1, overwrite_c=1)
+    column_mean(Y, ws.ones, out_dec_b, scale, beta)
+    # Tied weights: both gradients accumulate into the encoder's output.
+    target = out_enc_W if tied else out_dec_W
+    gemm(scale / n, Y.T, H.T, beta, target.T, trans_b=1, overwrite_c=1)
     # Back through the decoder and the sigmoid: delta_h = (E dec_W^T) H (1-H).
     np.matmul(Y, dec_W.T, out=delta_h)
     np.subtract(1.0, H, out=scratch_h)
     scratch_h *= H
     delta_h *= scratch_h
-    column_mean(delta_h, ws.ones, ws.grad_enc_b)
-    beta = 1.0 if tied else 0.0
-    gemm(1.0 / n, X.T, delta_h.T, beta, ws.grad_enc_W.T, trans_b=1, overwrite_c=1)
+    column_mean(delta_h, ws.ones, out_enc_b, scale, beta)
+    beta_enc = 1.0 if tied else beta
+    gemm(scale / n, X.T, delta_h.T, beta_enc, out_enc_W.T, trans_b=1, overwrite_c=1)
     return sse

@@ -184,9 +184,12 @@ class GaussianRBM(
     units, ``v ~ N(h W + b, I)``, so that the persistent chains follow the
     model distribution.
 
-    **Divergence.** If an update produces non-finite values, training stops,
-    the parameters of the last finite epoch are restored and a
-    :class:`~sklearn.exceptions.ConvergenceWarning` says so.
+    **Divergence.** If an update produces non-finite values, or a
+    reconstruction error over a million times the data's second moment,
+    training stops at that minibatch, the parameters (with velocities and
+    chains) from the end of the last sound epoch are restored, and a
+    :class:`~sklearn.exceptions.ConvergenceWarning` gives the epoch, the
+    learning rate and the usual remedies.
 
     References
     ----------
@@ -309,13 +312,18 @@ class GaussianRBM(
         ws = CDWorkspace(self.batch_size, W.shape[1], W.shape[0], n_chains, dtype)
         alpha_l1, alpha_l2 = penalty_strengths(self.penalty, self.alpha, self.l1_ratio)
         rng, k = self._rng, self.cd_steps
-        target, cost = self.sparsity_target, self.sparsity_cost
+        lr, momentum = self.learning_rate, self.momentum
+        target, cost = self.sparsity_target, lr * self.sparsity_cost
+        v_W, v_c, v_b = self._velocities
+        velocities = (v_W, v_b, v_c)
 
         def gradient(v0):
-            sse, h0 = cd_gradient(v0, W, b, c, rng, ws, k, chains)
+            sse, h0 = cd_gradient(
+                v0, W, b, c, rng, ws, velocities, k, chains, lr, momentum
+            )
             if target is not None:
-                add_sparsity_gradient(ws.grad_c, h0, target, cost, ws.ones)
-            add_l2_gradient(ws.grad_W, W, alpha_l2)
+                add_sparsity_gradient(v_c, h0, target, cost, ws.ones)
+            add_l2_gradient(v_W, W, lr * alpha_l2)
             return sse
 
         post_update = None
@@ -333,7 +341,6 @@ class GaussianRBM(
             gradient=gradient,
             params=self._params,
             velocities=self._velocities,
-            grads=[ws.grad_W, ws.grad_c, ws.grad_b],
             error=self._squared_error,
             state=state,
             post_update=post_update,

@@ -272,20 +272,18 @@ class AutoencoderRefiner(
     def _make_step(self, dtype):
         W_enc, c, W_dec, b = self._weights()
         ws = AEWorkspace(self.batch_size, W_enc.shape[1], W_enc.shape[0], dtype)
-        tied = self.tied
+        tied, lr, momentum = self.tied, self.learning_rate, self.momentum
+        # velocities follow _params: the decoder weights are absent when tied
+        v_enc_W, v_c, *v_dec_W, v_b = self._velocities
+        out = (v_enc_W, v_c, v_dec_W[0] if v_dec_W else None, v_b)
 
         def gradient(X):
-            return backprop_gradient(X, W_enc, c, W_dec, b, ws, tied)
+            return backprop_gradient(X, W_enc, c, W_dec, b, ws, out, tied, lr, momentum)
 
-        grads = [ws.grad_enc_W, ws.grad_enc_b]
-        if not tied:
-            grads.append(ws.grad_dec_W)
-        grads.append(ws.grad_dec_b)
         return Step(
             gradient=gradient,
             params=self._params,
             velocities=self._velocities,
-            grads=grads,
             error=self._squared_error,
             state=[*self._params, *self._velocities],
             buffer=ws.xb,

@@ -9,14 +9,42 @@ shuffling, minibatch slicing, the momentum update, the divergence guard,
 early stopping and verbose output.
 """
 
+import contextlib
+import functools
 import time
 import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import ThreadpoolController
 
-from ._kernels import momentum_step
+# Below this many multiply-adds per minibatch GEMM, one BLAS thread is
+# faster: thread start-up and synchronisation cost more than the product, and
+# on a busy machine a second spinning thread can make an epoch ten times
+# slower (see benchmarks/README.md).
+SINGLE_THREAD_GEMM_SIZE = 2**24
+
+
+@functools.cache
+def _controller():
+    return ThreadpoolController()
+
+
+def blas_threads(batch_size, n_features, n_components):
+    """Context limiting BLAS to one thread for minibatch-sized products.
+
+    Parameters
+    ----------
+    batch_size, n_features, n_components : int
+
+    Returns
+    -------
+    context : context manager
+    """
+    if batch_size * n_features * n_components < SINGLE_THREAD_GEMM_SIZE:
+        return _controller().limit(limits=1, user_api="blas")
+    return contextlib.nullcontext()
 
 
 @dataclass
@@ -26,12 +54,14 @@ class Step:
     Attributes
     ----------
     gradient : callable
-        ``gradient(X_batch) -> sse``: writes the gradient of the batch into
-        ``grads`` and returns the batch's summed squared reconstruction
-        error, measured with the parameters before the update.
-    params, velocities, grads : list of ndarray
-        Matching lists; ``params[i]`` is updated in place from ``grads[i]``
-        through ``velocities[i]``.
+        ``gradient(X_batch) -> sse``: the momentum update of the velocities,
+        ``velocity = momentum * velocity + learning_rate * grad``, fused
+        into the kernels that form the batch's gradient; returns the batch's
+        summed squared reconstruction error, measured with the parameters
+        before the update.
+    params, velocities : list of ndarray
+        Matching lists; the loop adds ``velocities[i]`` to ``params[i]``
+        after each minibatch.
     state : list of ndarray
         Everything a divergence or early-stopping rollback must restore
         (parameters, velocities, persistent chains).
@@ -48,7 +78,6 @@ class Step:
     gradient: callable
     params: list
     velocities: list
-    grads: list
     state: list
     error: callable
     post_update: callable = None
@@ -110,8 +139,7 @@ def run_epoch(X, step, schedule, rng):
     """
     n_samples, n_features = X.shape
     order = rng.permutation(n_samples) if schedule.shuffle else None
-    lr, mom = schedule.learning_rate, schedule.momentum
-    updates = list(zip(step.params, step.velocities, step.grads, strict=True))
+    updates = list(zip(step.params, step.velocities, strict=True))
     limit = error_limit(X) * n_features
     sse = 0.0
     for start, stop, rows in iter_batches(n_samples, schedule.batch_size, order):
@@ -127,8 +155,8 @@ def run_epoch(X, step, schedule, rng):
         if not error <= limit * (stop - start):
             return sse, False
         sse += error
-        for param, velocity, grad in updates:
-            momentum_step(param, velocity, grad, lr, mom)
+        for param, velocity in updates:
+            param += velocity
         if step.post_update is not None:
             step.post_update()
     return sse, step.error(batch) <= limit * batch.shape[0]
@@ -227,7 +255,8 @@ def train(estimator, X, n_epochs, step, schedule, rng, early_stopping=None):
     """
     name = type(estimator).__name__
     diverged = False
-    with np.errstate(all="ignore"):
+    shape = schedule.batch_size, *step.params[0].shape
+    with np.errstate(all="ignore"), blas_threads(*shape):
         for _ in range(n_epochs):
             tic = time.perf_counter()
             saved = _copy_state(step.state)

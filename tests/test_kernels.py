@@ -16,7 +16,6 @@ from skrbm._kernels import (
     free_energy,
     l1_threshold,
     mean_hiddens,
-    momentum_step,
     outer_statistics,
     sigmoid,
     soft_threshold,
@@ -56,16 +55,18 @@ def test_cd1_gradient_matches_textbook_formula_with_same_draws():
     W, b, c = tiny_model()
     v0 = np.random.RandomState(2).standard_normal((6, 4))
     ws = CDWorkspace(6, 4, 3, None, np.float64)
-    sse, _ = cd_gradient(v0, W, b, c, np.random.default_rng(7), ws)
+    grad_W, grad_b, grad_c = np.empty_like(W), np.empty_like(b), np.empty_like(c)
+    out = (grad_W, grad_b, grad_c)
+    sse, _ = cd_gradient(v0, W, b, c, np.random.default_rng(7), ws, out)
 
     rng = np.random.default_rng(7)
     h0 = expit(v0 @ W.T + c)
     hs = (rng.random(h0.shape, dtype=np.float32) < h0).astype(float)
     v1 = hs @ W + b
     h1 = expit(v1 @ W.T + c)
-    assert_allclose(ws.grad_W, (h0.T @ v0 - h1.T @ v1) / 6, rtol=1e-12)
-    assert_allclose(ws.grad_b, (v0 - v1).mean(axis=0), rtol=1e-12)
-    assert_allclose(ws.grad_c, (h0 - h1).mean(axis=0), rtol=1e-12)
+    assert_allclose(grad_W, (h0.T @ v0 - h1.T @ v1) / 6, rtol=1e-12)
+    assert_allclose(grad_b, (v0 - v1).mean(axis=0), rtol=1e-12)
+    assert_allclose(grad_c, (h0 - h1).mean(axis=0), rtol=1e-12)
     assert sse == pytest.approx(np.sum((v0 - v1) ** 2), rel=1e-12)
 
 
@@ -74,7 +75,9 @@ def test_pcd_gradient_advances_chains_with_sampled_visibles():
     v0 = np.random.RandomState(3).standard_normal((5, 4))
     chains = np.zeros((8, 3))
     ws = CDWorkspace(5, 4, 3, 8, np.float64)
-    cd_gradient(v0, W, b, c, np.random.default_rng(11), ws, chains=chains)
+    grad_W, grad_b, grad_c = np.empty_like(W), np.empty_like(b), np.empty_like(c)
+    rng = np.random.default_rng(11)
+    cd_gradient(v0, W, b, c, rng, ws, (grad_W, grad_b, grad_c), chains=chains)
 
     rng = np.random.default_rng(11)
     h0 = expit(v0 @ W.T + c)
@@ -84,8 +87,8 @@ def test_pcd_gradient_advances_chains_with_sampled_visibles():
     h_neg = expit(v_neg @ W.T + c)
     expected_chains = (rng.random(h_neg.shape, dtype=np.float32) < h_neg).astype(float)
     assert_array_equal(chains, expected_chains)
-    assert_allclose(ws.grad_W, h0.T @ v0 / 5 - h_neg.T @ v_neg / 8, rtol=1e-12)
-    assert_allclose(ws.grad_b, v0.mean(0) - v_neg.mean(0), rtol=1e-12)
+    assert_allclose(grad_W, h0.T @ v0 / 5 - h_neg.T @ v_neg / 8, rtol=1e-12)
+    assert_allclose(grad_b, v0.mean(0) - v_neg.mean(0), rtol=1e-12)
 
 
 def test_outer_statistics_scales_positive_and_negative_phases_separately():
@@ -109,12 +112,24 @@ def test_l1_threshold_is_the_effective_step_under_momentum():
     assert l1_threshold(0.01, 0.01, 0.0) == pytest.approx(1e-4)
 
 
-def test_momentum_step_reaches_the_geometric_limit():
-    param, velocity = np.zeros(1), np.zeros(1)
+def test_fused_momentum_velocity_reaches_the_geometric_limit():
+    # velocity = momentum * velocity + lr * grad, through the BLAS beta
+    pos_h, pos_v = np.ones((2, 1)), np.ones((2, 1))
+    zeros_h, zeros_v = np.zeros((2, 1)), np.zeros((2, 1))
+    velocity = np.zeros((1, 1))
     for _ in range(400):
-        momentum_step(param, velocity, np.ones(1), 0.1, 0.9)
-    # the velocity settles at lr * g / (1 - momentum)
-    assert velocity[0] == pytest.approx(1.0, rel=1e-9)
+        outer_statistics(pos_h, pos_v, zeros_h, zeros_v, velocity, 0.1, 0.9)
+    # the velocity settles at lr * g / (1 - momentum) with g = 1
+    assert velocity[0, 0] == pytest.approx(1.0, rel=1e-9)
+
+
+def test_scaled_statistics_accumulate_onto_the_output():
+    rng = np.random.RandomState(6)
+    ph, pv, nh, nv = rng.rand(3, 2), rng.rand(3, 4), rng.rand(3, 2), rng.rand(3, 4)
+    out = rng.rand(2, 4)
+    expected = 0.5 * out + 0.01 * (ph.T @ pv - nh.T @ nv) / 3
+    outer_statistics(ph, pv, nh, nv, out, scale=0.01, beta=0.5)
+    assert_allclose(out, expected, rtol=1e-12)
 
 
 def test_l2_gradient_subtracts_alpha_times_weights():
@@ -141,9 +156,9 @@ def test_backprop_gradient_matches_finite_differences(tied):
         return np.sum((Y - X) ** 2) / (2 * X.shape[0])
 
     ws = AEWorkspace(7, 4, 3, np.float64)
-    sse = backprop_gradient(X, *params, ws, tied=tied)
+    grads = [np.empty_like(p) for p in params]
+    sse = backprop_gradient(X, *params, ws, grads, tied=tied)
     assert sse / (2 * 7) == pytest.approx(loss(*params), rel=1e-12)
-    grads = [ws.grad_enc_W, ws.grad_enc_b, ws.grad_dec_W, ws.grad_dec_b]
     checked = [0, 1, 3] if tied else [0, 1, 2, 3]
     eps = 1e-6
     for i in checked:
