@@ -86,22 +86,30 @@ class MinibatchMixin:
         """Hold out ``validation_fraction`` of ``X`` when early stopping."""
         if not self.early_stopping:
             return X, None
+        n_samples = X.shape[0]
+        # the rounding train_test_split applies to a float test_size
+        n_val = int(np.ceil(self.validation_fraction * n_samples))
+        if not 1 <= n_val < n_samples:
+            raise ValueError(
+                "early_stopping needs at least one training and one validation "
+                f"sample; got {n_samples} samples with "
+                f"validation_fraction={self.validation_fraction}."
+            )
         X_train, X_val = train_test_split(
             X, test_size=self.validation_fraction, random_state=random_state
         )
-        if X_train.shape[0] < 1 or X_val.shape[0] < 1:
-            raise ValueError(
-                "early_stopping needs at least one training and one validation "
-                f"sample; got {X.shape[0]} samples with "
-                f"validation_fraction={self.validation_fraction}."
-            )
         return np.ascontiguousarray(X_train), X_val
 
     def _start(self, X, random_state):
         """Fresh parameters and an empty history."""
+        self._initialize(X, random_state)
         self.n_iter_ = 0
         self.loss_curve_ = []
-        self._initialize(X, random_state)
+
+    def __sklearn_is_fitted__(self):
+        # n_features_in_ is set before the parameters exist, so a fit that
+        # fails half-way must not count as fitted.
+        return hasattr(self, "components_")
 
     def _run(self, X, n_epochs, X_val=None):
         early = None

@@ -240,6 +240,12 @@ class AutoencoderRefiner(
         self.verbose = verbose
         self.random_state = random_state
 
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        # joblib stores each array on its own, which would untie the decoder.
+        if self.tied and "components_" in self.__dict__:
+            self.decoder_components_ = self.components_
+
     @property
     def _params(self):
         params = [self.components_, self.intercept_hidden_]

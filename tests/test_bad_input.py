@@ -228,6 +228,31 @@ def test_unfitted_model_raises_not_fitted(name, method):
         getattr(model, method)(*args)
 
 
+@pytest.mark.parametrize("name", FACTORIES)
+def test_failed_fit_leaves_the_model_unfitted(name):
+    # 3 samples with validation_fraction=0.9 leave no training sample.
+    model = FACTORIES[name](early_stopping=True, validation_fraction=0.9)
+    with pytest.raises(ValueError, match=r"validation_fraction|train set .* empty"):
+        model.fit(make_X()[:3])
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        model.transform(make_X())
+
+
+def test_failed_first_partial_fit_leaves_the_refiner_unfitted():
+    model = small_refiner()
+    with pytest.raises(ValueError, match="minimum of 2"):
+        model.partial_fit(make_X()[:1])
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        model.transform(make_X())
+
+
+@pytest.mark.parametrize("name", FACTORIES)
+def test_early_stopping_on_too_few_samples_names_validation_fraction(name):
+    model = FACTORIES[name](early_stopping=True, validation_fraction=0.9)
+    with pytest.raises(ValueError, match=r"validation_fraction=0\.9"):
+        model.fit(make_X()[:3])
+
+
 # --- parameters ----------------------------------------------------------------
 
 SHARED_BAD_PARAMS = [
