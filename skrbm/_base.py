@@ -3,6 +3,7 @@
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn.base import _fit_context
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_array, check_random_state
 from sklearn.utils._param_validation import Interval
@@ -130,8 +131,55 @@ class MinibatchMixin:
             self.__dict__.pop(name, None)
         return self._run(X, self.n_iter, X_val)
 
-    def _partial_fit_epoch(self, X, first_call):
-        """One epoch over ``X``; the first call initialises the model."""
+    # Nested estimators (the refiner's RBM) validate their own parameters.
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y=None):
+        """Train for ``n_iter`` epochs from a fresh initialisation.
+
+        The :class:`AutoencoderRefiner` first fits a clone of its
+        ``estimator`` on the same data (the training part, when early
+        stopping holds out a validation part).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data, ideally standardized.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        X = self._validate_input(X, reset=True, min_samples=2)
+        return self._fit_epochs(X)
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def partial_fit(self, X, y=None):
+        """Train for one epoch over ``X``, continuing the current state.
+
+        The first call initialises the model from ``X`` as :meth:`fit` does
+        (the :class:`AutoencoderRefiner` fits a clone of its ``estimator``
+        on this ``X``). Later calls continue with the same momentum
+        velocities, persistent chains and random generator, so ``n`` calls
+        on the same data equal :meth:`fit` with ``n_iter=n``. Early stopping
+        does not apply to ``partial_fit``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Minibatches are taken from these samples.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        first_call = not hasattr(self, "components_")
+        X = self._validate_input(X, reset=first_call)
         if first_call:
             self._start(X, check_random_state(self.random_state))
         return self._run(X.astype(self._params[0].dtype, copy=False), 1)

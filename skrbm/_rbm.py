@@ -8,7 +8,6 @@ from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
-    _fit_context,
 )
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -346,51 +345,6 @@ class GaussianRBM(
             post_update=post_update,
             buffer=ws.v0,
         )
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Train the RBM for ``n_iter`` epochs from a fresh initialisation.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data, ideally standardized.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : GaussianRBM
-            The fitted estimator.
-        """
-        X = self._validate_input(X, reset=True, min_samples=2)
-        return self._fit_epochs(X)
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y=None):
-        """Train for one epoch over ``X``, continuing the current state.
-
-        The first call initialises the model from ``X`` (as :meth:`fit`
-        does). Later calls continue with the same momentum velocities,
-        persistent chains and random generator, so ``n`` calls on the same
-        data equal :meth:`fit` with ``n_iter=n`` (without early stopping,
-        which ``partial_fit`` does not use).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Minibatches are taken from these samples.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : GaussianRBM
-            The updated estimator.
-        """
-        first_call = not hasattr(self, "components_")
-        X = self._validate_input(X, reset=first_call)
-        return self._partial_fit_epoch(X, first_call)
 
     def transform(self, X):
         """Hidden-unit activation probabilities ``p(h = 1 | v)``.

@@ -9,7 +9,6 @@ from sklearn.base import (
     ClassNamePrefixFeaturesOutMixin,
     MetaEstimatorMixin,
     TransformerMixin,
-    _fit_context,
     clone,
 )
 from sklearn.utils._param_validation import HasMethods, Interval
@@ -305,49 +304,6 @@ class AutoencoderRefiner(
         if dtype is None:
             return weights
         return [w.astype(dtype, copy=False) for w in weights]
-
-    @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y=None):
-        """Pretrain a clone of ``estimator`` on ``X``, then refine it.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data, ideally standardized.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : AutoencoderRefiner
-            The fitted estimator.
-        """
-        X = self._validate_input(X, reset=True, min_samples=2)
-        return self._fit_epochs(X)
-
-    @_fit_context(prefer_skip_nested_validation=False)
-    def partial_fit(self, X, y=None):
-        """Run one refinement epoch over ``X``.
-
-        The first call also pretrains: it fits a clone of ``estimator`` on
-        ``X`` (unless it is a ``FrozenEstimator``) and initialises the
-        autoencoder from it.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Data.
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : AutoencoderRefiner
-            The updated estimator.
-        """
-        first_call = not hasattr(self, "components_")
-        X = self._validate_input(X, reset=first_call)
-        return self._partial_fit_epoch(X, first_call)
 
     def transform(self, X):
         """Encode: hidden activations ``sigmoid(X W_enc^T + c)``.
