@@ -1,10 +1,296 @@
 """``skrbm fit``: train a pipeline on an array streamed from disk.
 
-(Placeholder: registered so the command line lists it; the implementation
-follows.)
+The ``.npy`` file is memory-mapped read-only and visited in chunks of
+``--chunk-size`` rows, so files much larger than memory can be used. With
+standardization (the default), a first streaming pass learns the feature
+means and scales with ``StandardScaler.partial_fit``; every training pass
+then standardizes one chunk at a time and calls ``GaussianRBM.partial_fit``
+on it.
 """
+
+import argparse
+import math
+from pathlib import Path
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from ._stream import n_chunks, partial_fit_chunks
+
+FIT_HELP = """\
+Train a Gaussian-Bernoulli RBM on a 2-D array stored in a .npy file (one
+sample per row), reading it in chunks so that it never has to fit in
+memory, and save a fitted scikit-learn pipeline (StandardScaler then
+GaussianRBM) with joblib. Load it with joblib.load(path) and call
+transform(X) on new data. When the number of features is a square (e.g. 64
+for 8x8 image patches), a picture of the learned filters is written next
+to the model as <out stem>_filters.png. Rows are visited in file order and
+shuffled within each chunk: shuffle a file whose rows are sorted or grouped
+before training on it.
+"""
+
+NPY_MAGIC = b"\x93NUMPY"
+PENALTIES = {"none": None, "l1": "l1", "l2": "l2", "elasticnet": "elasticnet"}
+
+
+def _positive_int(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
+    return value
+
+
+def _positive_float(text):
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text}")
+    return value
+
+
+def _non_negative_float(text):
+    value = float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text}")
+    return value
 
 
 def add_fit_parser(subparsers):
-    """Register the ``fit`` subcommand."""
-    return None
+    """The ``fit`` subcommand and its options."""
+    p = subparsers.add_parser(
+        "fit",
+        help="train a GaussianRBM on a .npy file, streamed in chunks",
+        description=FIT_HELP,
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument("data", metavar="DATA.npy", help="2-D array, one sample per row")
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="MODEL.joblib",
+        help="where to save the fitted pipeline (joblib)",
+    )
+    p.add_argument(
+        "--n-components", type=_positive_int, default=100, help="number of hidden units"
+    )
+    p.add_argument(
+        "--epochs", type=_positive_int, default=10, help="passes over the file"
+    )
+    p.add_argument(
+        "--chunk-size",
+        type=_positive_int,
+        default=100_000,
+        help="rows read and given to partial_fit at a time (bounds memory)",
+    )
+    p.add_argument(
+        "--batch-size", type=_positive_int, default=100, help="minibatch size"
+    )
+    p.add_argument(
+        "--learning-rate", type=_positive_float, default=0.01, help="step size"
+    )
+    p.add_argument(
+        "--penalty",
+        choices=list(PENALTIES),
+        default="l2",
+        help="weight decay on the filters",
+    )
+    p.add_argument(
+        "--alpha", type=_non_negative_float, default=1e-4, help="weight-decay strength"
+    )
+    p.add_argument(
+        "--standardize",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="standardize each feature (mean and scale learned in a first "
+        "streaming pass); turn off for data that is standardized already",
+    )
+    p.add_argument("--seed", type=int, default=0, help="random seed")
+    p.add_argument(
+        "--quiet", action="store_true", help="print nothing (files are still written)"
+    )
+    p.set_defaults(run=run_fit_command)
+    return p
+
+
+def open_array(path):
+    """Memory-map a ``.npy`` file read-only and check it holds numeric rows.
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    X : numpy.memmap of shape (n_samples, n_features)
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no such file.
+    ValueError
+        If the file is not a ``.npy`` file, or does not hold a non-empty 2-D
+        array of integers or floats.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"No such data file: '{path}'.")
+    with path.open("rb") as handle:
+        if handle.read(len(NPY_MAGIC)) != NPY_MAGIC:
+            raise ValueError(f"'{path}' is not a .npy file (no NumPy header).")
+    try:
+        X = np.load(path, mmap_mode="r", allow_pickle=False)
+    except ValueError as exc:
+        raise ValueError(f"Cannot read '{path}' as a .npy array: {exc}") from exc
+    return check_samples(X, path)
+
+
+def check_samples(X, name):
+    """``X`` if it is a non-empty 2-D array of integers or floats."""
+    if X.ndim != 2:
+        raise ValueError(
+            f"'{name}' holds an array of shape {X.shape}; expected a 2-D array "
+            "(n_samples, n_features)."
+        )
+    if not (np.issubdtype(X.dtype, np.integer) or np.issubdtype(X.dtype, np.floating)):
+        raise ValueError(
+            f"'{name}' holds {X.dtype} values; expected integers or floats."
+        )
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"'{name}' holds an empty array of shape {X.shape}.")
+    return X
+
+
+def require_finite(chunk):
+    """``chunk`` if all its values are finite, else a one-line ValueError."""
+    if not np.isfinite(chunk).all():
+        raise ValueError(
+            "the data contains NaN or infinite values; remove or impute them first."
+        )
+    return chunk
+
+
+def make_rbm(args):
+    """The GaussianRBM the options describe."""
+    from ._rbm import GaussianRBM
+
+    return GaussianRBM(
+        n_components=args.n_components,
+        learning_rate=args.learning_rate,
+        batch_size=args.batch_size,
+        penalty=PENALTIES[args.penalty],
+        alpha=args.alpha,
+        random_state=args.seed,
+    )
+
+
+def fit_streamed(X, rbm, *, chunk_size, n_epochs, standardize=True, progress=None):
+    """Standardize (optionally) and train ``rbm`` by streaming over ``X``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Any array supporting row slicing, e.g. a read-only memmap.
+    rbm : GaussianRBM
+        Unfitted; trained in place by ``partial_fit`` on each chunk.
+    chunk_size : int
+        Rows per chunk.
+    n_epochs : int
+        Training passes over ``X``.
+    standardize : bool, default=True
+        Learn a :class:`~sklearn.preprocessing.StandardScaler` in a first
+        pass and standardize each chunk before training.
+    progress : skrbm._progress.Progress, optional
+        One stage per training pass.
+
+    Returns
+    -------
+    pipeline : Pipeline
+        ``[("standardscaler", scaler), ("gaussianrbm", rbm)]``, or only the
+        RBM step when ``standardize`` is False; fitted.
+
+    Raises
+    ------
+    ValueError
+        On NaN or infinite values: found in the standardizing pass, or
+        without standardization as training reaches them.
+    """
+    steps = []
+    transform = require_finite
+    if standardize:
+        scaler = partial_fit_chunks(
+            StandardScaler(), X, chunk_size=chunk_size, transform=require_finite
+        )
+        steps.append(("standardscaler", scaler))
+        transform = scaler.transform
+    partial_fit_chunks(
+        rbm,
+        X,
+        chunk_size=chunk_size,
+        n_epochs=n_epochs,
+        transform=transform,
+        progress=progress,
+    )
+    steps.append(("gaussianrbm", rbm))
+    return Pipeline(steps)
+
+
+def filters_path(out):
+    """``<out stem>_filters.png`` next to the model file."""
+    out = Path(out)
+    return out.with_name(f"{out.stem}_filters.png")
+
+
+def write_filters(rbm, path):
+    """Save the filter grid if the features form a square patch.
+
+    Returns
+    -------
+    note : str
+        What was written, or why nothing was.
+    """
+    n_features = rbm.components_.shape[1]
+    side = math.isqrt(n_features)
+    if side * side != n_features:
+        return (
+            f"{n_features} features do not form a square patch; "
+            "no filter picture written"
+        )
+    try:
+        from ._study_figures import filter_image, save_image
+
+        save_image(path, filter_image(rbm.components_, (side, side)))
+    except ImportError:
+        return "matplotlib is not installed; no filter picture written"
+    return f"Wrote {path}"
+
+
+def run_fit_command(args, argv):
+    """Train on the file, save the pipeline and the filter picture; exit code."""
+    import joblib
+
+    from ._progress import Progress
+
+    X = open_array(args.data)
+    pipeline = fit_streamed(
+        X,
+        make_rbm(args),
+        chunk_size=args.chunk_size,
+        n_epochs=args.epochs,
+        standardize=args.standardize,
+        progress=Progress(enabled=not args.quiet),
+    )
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump(pipeline, out)
+    note = write_filters(pipeline[-1], filters_path(out))
+    if not args.quiet:
+        rbm = pipeline[-1]
+        print(
+            f"Trained on {X.shape[0]} x {X.shape[1]} {X.dtype} samples; "
+            f"passes: {args.epochs}, chunks per pass: "
+            f"{n_chunks(X.shape[0], args.chunk_size)}; "
+            f"last chunk's reconstruction MSE {rbm.loss_curve_[-1]:.4g}"
+        )
+        print(f"Wrote {out}")
+        print(note)
+    return 0

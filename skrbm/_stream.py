@@ -7,6 +7,7 @@ memory at a time.
 """
 
 import math
+import mmap
 
 import numpy as np
 
@@ -23,15 +24,17 @@ def iter_chunks(X, chunk_size):
     ----------
     X : array-like of shape (n_samples, ...)
         Any array that supports ``X.shape`` and row slicing ``X[start:stop]``.
-        A memory-mapped array yields read-only views of the file (nothing is
-        copied); a dask array computes one block per chunk.
+        A memmap of a whole ``.npy`` file yields read-only memory maps of
+        each chunk's rows (nothing is copied, and a chunk's pages leave the
+        resident set once it is dropped); a dask array computes one chunk at
+        a time.
     chunk_size : int
         Rows per chunk; the last chunk holds the remainder.
 
     Yields
     ------
     chunk : ndarray of shape (min(chunk_size, rows left), ...)
-        ``np.asarray(X[start:start + chunk_size])``.
+        The values of ``X[start:start + chunk_size]``.
 
     Examples
     --------
@@ -41,8 +44,45 @@ def iter_chunks(X, chunk_size):
     [(2, 2), (2, 2), (1, 2)]
     """
     _check_positive("chunk_size", chunk_size)
+    rows = _file_rows(X) or _sliced_rows(X)
     for start in range(0, X.shape[0], chunk_size):
-        yield np.asarray(X[start : start + chunk_size])
+        yield np.asarray(rows(start, min(start + chunk_size, X.shape[0])))
+
+
+def _sliced_rows(X):
+    return lambda start, stop: X[start:stop]
+
+
+def _file_rows(X):
+    """Map rows of a file-backed memmap one chunk at a time, or None.
+
+    Pages of a memory-mapped file that have been read stay in the process's
+    resident set for as long as the mapping is open, so slicing one mapping
+    of the whole file would grow the RSS to the file's size. Mapping each
+    chunk on its own releases its pages when the chunk is dropped. Applies
+    to a memmap of a whole file (not a view of one), C-ordered, whose
+    mapping is shared (not copy-on-write), so the file holds its values.
+    """
+    if not (
+        isinstance(X, np.memmap)
+        and isinstance(X.base, mmap.mmap)
+        and X.filename is not None
+        and X.flags.c_contiguous
+        and X.mode != "c"
+    ):
+        return None
+    row_bytes = X.itemsize * math.prod(X.shape[1:])
+
+    def rows(start, stop):
+        return np.memmap(
+            X.filename,
+            dtype=X.dtype,
+            mode="r",
+            offset=X.offset + start * row_bytes,
+            shape=(stop - start, *X.shape[1:]),
+        )
+
+    return rows
 
 
 def partial_fit_chunks(
