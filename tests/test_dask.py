@@ -59,11 +59,11 @@ def refiner_search():
     return GridSearchCV(pipe, grid, cv=CV)
 
 
-def fit_on_cluster(search, X, client):
+def fit_on_cluster(search, X, client, **backend_options):
     """Fit with joblib's dask backend; return the search and the workers used."""
     with (
         distributed.get_task_stream(client) as tasks,
-        joblib.parallel_config(backend="dask"),
+        joblib.parallel_config(backend="dask", **backend_options),
     ):
         search.set_params(n_jobs=-1).fit(X)
     return search, {task["worker"] for task in tasks.data}
@@ -88,3 +88,11 @@ def test_dask_grid_search_equals_local_run(client, raw_patches, make_search):
     assert workers and workers <= set(client.scheduler_info()["workers"])
     assert_same_results(on_cluster, local)
     assert np.all(np.isfinite(local.cv_results_["mean_test_score"]))
+
+
+def test_data_scattered_to_the_workers_gives_the_same_results(client, raw_patches):
+    local = rbm_search().set_params(n_jobs=1).fit(raw_patches)
+    on_cluster, _ = fit_on_cluster(
+        rbm_search(), raw_patches, client, scatter=[raw_patches]
+    )
+    assert_same_results(on_cluster, local)
