@@ -27,6 +27,7 @@ class Progress:
         self._total = 0
         self._done = 0
         self._tic = 0.0
+        self._unit = "epoch"
 
     def _interactive(self):
         if not hasattr(self.stream, "isatty") or not self.stream.isatty():
@@ -37,21 +38,22 @@ class Progress:
             return False
         return True
 
-    def start(self, label, total):
-        """Begin a stage of ``total`` epochs."""
+    def start(self, label, total, unit="epoch"):
+        """Begin a stage of ``total`` steps (epochs, or chunks of a file)."""
         self._label, self._total, self._done = label, total, 0
+        self._unit = unit
         self._tic = time.perf_counter()
         if not self.enabled:
             return
         if self._interactive():
             from tqdm import tqdm
 
-            self._bar = tqdm(total=total, desc=label, unit="epoch", file=self.stream)
+            self._bar = tqdm(total=total, desc=label, unit=unit, file=self.stream)
         else:
-            self._print(f"{label}: {total} epochs")
+            self._print(f"{label}: {total} {unit}s")
 
     def advance(self, loss):
-        """One epoch done, with its reconstruction error."""
+        """One step done, with the current reconstruction error."""
         self._done += 1
         if not self.enabled:
             return
@@ -65,7 +67,7 @@ class Progress:
             elapsed = time.perf_counter() - self._tic
             eta = elapsed / self._done * (self._total - self._done)
             self._print(
-                f"{self._label}: epoch {self._done}/{self._total}, "
+                f"{self._label}: {self._unit} {self._done}/{self._total}, "
                 f"reconstruction MSE {loss:.4g}, ETA {eta:.0f}s"
             )
 

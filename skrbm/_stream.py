@@ -148,7 +148,7 @@ def partial_fit_chunks(
     total = n_chunks(X.shape[0], chunk_size)
     for epoch in range(1, n_epochs + 1):
         if progress is not None:
-            progress.start(f"pass {epoch}/{n_epochs} over the chunks", total)
+            progress.start(f"pass {epoch}/{n_epochs} over the data", total, "chunk")
         for chunk in iter_chunks(X, chunk_size):
             estimator.partial_fit(chunk if transform is None else transform(chunk))
             if progress is not None:

@@ -131,7 +131,7 @@ def test_progress_goes_to_stderr_once_per_pass(tmp_path, data_file, capsys):
     assert run(data_file, "--out", tmp_path / "m.joblib", *OPTIONS) == 0
     err = capsys.readouterr().err.splitlines()
     assert [line.split(":")[0] for line in err] == [
-        f"pass {k}/{EPOCHS} over the chunks" for k in (1, 1, 2, 2)
+        f"pass {k}/{EPOCHS} over the data" for k in (1, 1, 2, 2)
     ]
 
 

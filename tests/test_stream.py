@@ -159,9 +159,9 @@ def test_progress_reports_one_stage_per_pass(X_stream):
     )
     lines = stream.getvalue().splitlines()
     assert [line.split(":")[0] for line in lines] == [
-        "pass 1/2 over the chunks",
-        "pass 1/2 over the chunks",
-        "pass 2/2 over the chunks",
-        "pass 2/2 over the chunks",
+        "pass 1/2 over the data",
+        "pass 1/2 over the data",
+        "pass 2/2 over the data",
+        "pass 2/2 over the data",
     ]
-    assert lines[1].startswith("pass 1/2 over the chunks: done in ")
+    assert lines[1].startswith("pass 1/2 over the data: done in ")
