@@ -1,0 +1,197 @@
+"""Edge and Gabor filters from natural images: the recipe and one run of it.
+
+A :class:`~skrbm.GaussianRBM` trained on standardized natural image patches
+(the seed configuration) learns noisy, unstructured filters. On the same
+photos it learns localised, oriented edge filters once three things change:
+
+1. the patches are ZCA-whitened (:class:`~skrbm._zca.ZCAWhitening`), which
+   removes the pixel correlations that otherwise dominate the data;
+2. every whitened patch is scaled to the same root-mean-square value
+   (``patch_rms``; per-patch contrast normalisation, as in Coates et al.
+   2011). Whitened natural patches have very heavy-tailed norms: most are
+   smaller than the unit-variance noise the RBM's visible units assume,
+   while a few edges are many times larger. Rescaled, every patch stands
+   out of the noise by the same amount;
+3. the hidden units are made selective: a low ``sparsity_target`` with a
+   strong ``sparsity_cost`` and negative initial hidden biases (Lee et
+   al. 2008).
+
+:func:`edges_recipe` holds the settings, measured with
+``benchmarks/edges_recipe.py``; :func:`run_edges` trains and measures.
+"""
+
+import time
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+from ._gabor import gabor_fit
+from ._rbm import GaussianRBM
+from ._zca import ZCAWhitening
+from .datasets import load_natural_patches
+
+
+def normalize_rows(X, rms=1.0):
+    """Scale every row to root-mean-square ``rms`` (all-zero rows stay zero).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    rms : float, default=1.0
+        Target root-mean-square value of each row, so each row's Euclidean
+        norm becomes ``rms * sqrt(n_features)``.
+
+    Returns
+    -------
+    X_scaled : ndarray of shape (n_samples, n_features)
+        In the dtype of ``X``.
+    """
+    X = np.asarray(X)
+    norms = np.sqrt(np.mean(X * X, axis=1, keepdims=True))
+    scale = np.divide(rms, norms, out=np.zeros_like(norms), where=norms > 0)
+    return X * scale.astype(X.dtype, copy=False)
+
+
+def edges_recipe():
+    """Settings under which a GaussianRBM learns Gabor-like edge filters.
+
+    Returns
+    -------
+    recipe : dict
+        ``patch_size`` and ``n_patches`` (what to cut from the photos,
+        with :func:`~skrbm.datasets.load_natural_patches` and
+        ``standardize=False``), ``epsilon`` (of the ZCA whitening),
+        ``patch_rms`` (root-mean-square value each whitened patch is
+        scaled to) and ``rbm``, the :class:`~skrbm.GaussianRBM` parameters
+        (``n_iter`` is the number of epochs).
+
+    See Also
+    --------
+    make_edges_pipeline : The pipeline these settings describe.
+    run_edges : Train it and measure how Gabor-like the filters are.
+
+    Examples
+    --------
+    >>> from skrbm._edges import edges_recipe
+    >>> recipe = edges_recipe()
+    >>> recipe["patch_size"], recipe["rbm"]["n_components"]
+    (8, 100)
+    """
+    return {
+        "patch_size": 8,
+        "n_patches": 20000,
+        "epsilon": 0.1,
+        "patch_rms": 0.75,
+        "rbm": {
+            "n_components": 100,
+            "learning_rate": 0.03,
+            "momentum": 0.9,
+            "batch_size": 100,
+            "n_iter": 120,
+            "penalty": None,
+            "sparsity_target": 0.02,
+            "sparsity_cost": 1.0,
+            "hidden_bias_init": -4.0,
+        },
+    }
+
+
+def make_edges_pipeline(recipe=None, random_state=0, **rbm_params):
+    """ZCA whitening, per-patch scaling and a GaussianRBM, as one pipeline.
+
+    Parameters
+    ----------
+    recipe : dict, optional
+        As returned by :func:`edges_recipe` (the default).
+    random_state : int, RandomState instance or None, default=0
+        Seed of the RBM.
+    **rbm_params
+        Overrides of the recipe's :class:`~skrbm.GaussianRBM` parameters.
+
+    Returns
+    -------
+    pipeline : sklearn.pipeline.Pipeline
+        Steps ``"zca"``, ``"contrast"`` and ``"rbm"``; fit it on raw
+        (unstandardized) flattened patches. For ablations, a recipe with
+        ``epsilon=None`` standardizes instead of whitening (the seed
+        configuration's preprocessing) and ``patch_rms=None`` skips the
+        per-patch scaling.
+
+    Examples
+    --------
+    >>> from skrbm._edges import make_edges_pipeline
+    >>> [name for name, _ in make_edges_pipeline().steps]
+    ['zca', 'contrast', 'rbm']
+    """
+    recipe = recipe or edges_recipe()
+    params = {**recipe["rbm"], **rbm_params, "random_state": random_state}
+    whitening = StandardScaler()
+    if recipe["epsilon"] is not None:
+        whitening = ZCAWhitening(epsilon=recipe["epsilon"])
+    contrast = "passthrough"
+    if recipe["patch_rms"] is not None:
+        contrast = FunctionTransformer(
+            normalize_rows,
+            kw_args={"rms": recipe["patch_rms"]},
+            feature_names_out="one-to-one",
+        )
+    return Pipeline(
+        [("zca", whitening), ("contrast", contrast), ("rbm", GaussianRBM(**params))]
+    )
+
+
+def run_edges(images=None, quick=False, random_state=0, recipe=None):
+    """Train the edge recipe on natural photos and fit Gabors to its filters.
+
+    Parameters
+    ----------
+    images : list of str or Path, optional
+        Files or folders of photos; by default the photos that ship with
+        scikit-learn.
+    quick : bool, default=False
+        A short run: at most 10000 patches and half the epochs.
+    random_state : int, default=0
+        Seed of the patches and of the RBM.
+    recipe : dict, optional
+        Settings as returned by :func:`edges_recipe` (the default).
+
+    Returns
+    -------
+    result : dict
+        ``fraction`` (share of Gabor-like filters), ``fit`` (the
+        :class:`~skrbm._gabor.GaborFit` of every filter), ``table`` (the
+        same as a dict of per-filter columns, ready for
+        ``pandas.DataFrame``), ``pipeline`` (the fitted pipeline),
+        ``patch_shape``, ``train_seconds`` and ``recipe`` (the settings
+        actually used).
+    """
+    recipe = recipe or edges_recipe()
+    if quick:
+        recipe = {
+            **recipe,
+            "n_patches": min(recipe["n_patches"], 10000),
+            "rbm": {**recipe["rbm"], "n_iter": max(recipe["rbm"]["n_iter"] // 2, 1)},
+        }
+    size = recipe["patch_size"]
+    X = load_natural_patches(
+        recipe["n_patches"],
+        patch_size=size,
+        images=images,
+        standardize=False,
+        random_state=random_state,
+    ).astype(np.float32)
+    pipeline = make_edges_pipeline(recipe, random_state=random_state)
+    start = time.perf_counter()
+    pipeline.fit(X)
+    seconds = time.perf_counter() - start
+    fit = gabor_fit(pipeline["rbm"].components_, (size, size))
+    return {
+        "fraction": fit.fraction,
+        "fit": fit,
+        "table": fit.as_dict(),
+        "pipeline": pipeline,
+        "patch_shape": (size, size),
+        "train_seconds": seconds,
+        "recipe": recipe,
+    }
