@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
+from ._argtypes import PENALTIES, non_negative_float, positive_float, positive_int
 from ._stream import n_chunks, partial_fit_chunks
 
 FIT_HELP = """\
@@ -31,28 +32,6 @@ before training on it.
 """
 
 NPY_MAGIC = b"\x93NUMPY"
-PENALTIES = {"none": None, "l1": "l1", "l2": "l2", "elasticnet": "elasticnet"}
-
-
-def _positive_int(text):
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
-    return value
-
-
-def _positive_float(text):
-    value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text}")
-    return value
-
-
-def _non_negative_float(text):
-    value = float(text)
-    if not value >= 0:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text}")
-    return value
 
 
 def add_fit_parser(subparsers):
@@ -71,22 +50,22 @@ def add_fit_parser(subparsers):
         help="where to save the fitted pipeline (joblib)",
     )
     p.add_argument(
-        "--n-components", type=_positive_int, default=100, help="number of hidden units"
+        "--n-components", type=positive_int, default=100, help="number of hidden units"
     )
     p.add_argument(
-        "--epochs", type=_positive_int, default=10, help="passes over the file"
+        "--epochs", type=positive_int, default=10, help="passes over the file"
     )
     p.add_argument(
         "--chunk-size",
-        type=_positive_int,
+        type=positive_int,
         default=100_000,
         help="rows read and given to partial_fit at a time (bounds memory)",
     )
     p.add_argument(
-        "--batch-size", type=_positive_int, default=100, help="minibatch size"
+        "--batch-size", type=positive_int, default=100, help="minibatch size"
     )
     p.add_argument(
-        "--learning-rate", type=_positive_float, default=0.01, help="step size"
+        "--learning-rate", type=positive_float, default=0.01, help="step size"
     )
     p.add_argument(
         "--penalty",
@@ -95,7 +74,7 @@ def add_fit_parser(subparsers):
         help="weight decay on the filters",
     )
     p.add_argument(
-        "--alpha", type=_non_negative_float, default=1e-4, help="weight-decay strength"
+        "--alpha", type=non_negative_float, default=1e-4, help="weight-decay strength"
     )
     p.add_argument(
         "--standardize",

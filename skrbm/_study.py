@@ -14,13 +14,12 @@ import numpy as np
 from sklearn.frozen import FrozenEstimator
 from sklearn.preprocessing import StandardScaler
 
+from ._argtypes import PENALTIES
 from ._progress import Progress
 from ._rbm import GaussianRBM
 from ._refiner import AutoencoderRefiner
 from .datasets import load_natural_patches
 from .metrics import summarize_filters
-
-PENALTY_NAMES = {"none": None, "l1": "l1", "l2": "l2", "elasticnet": "elasticnet"}
 
 
 @dataclass
@@ -96,7 +95,7 @@ def study_one(name, alpha, X_train, X_val, config, progress):
         random_state=config.seed,
     )
     rbm = GaussianRBM(
-        config.n_components, penalty=PENALTY_NAMES[name], alpha=alpha, **common
+        config.n_components, penalty=PENALTIES[name], alpha=alpha, **common
     )
     tic = time.perf_counter()
     train_by_epoch(rbm, X_train, config.epochs, progress, f"{name}: RBM")
@@ -144,10 +143,10 @@ def run_study(config=None, progress=None):
             f"--penalties and --alphas must have the same length; got "
             f"{len(config.penalties)} penalties and {len(config.alphas)} alphas."
         )
-    unknown = sorted(set(config.penalties) - set(PENALTY_NAMES))
+    unknown = sorted(set(config.penalties) - set(PENALTIES))
     if unknown:
         raise ValueError(
-            f"Unknown penalty {unknown[0]!r}; choose from {sorted(PENALTY_NAMES)}."
+            f"Unknown penalty {unknown[0]!r}; choose from {sorted(PENALTIES)}."
         )
     tic = time.perf_counter()
     X_train, X_val = load_study_data(config)

@@ -8,6 +8,7 @@ import argparse
 import sys
 
 from . import __version__
+from ._argtypes import PENALTIES, non_negative_float, positive_int
 from ._fit_command import add_fit_parser
 
 STUDY_HELP = """\
@@ -18,20 +19,6 @@ reference experiment: 5000 standardized 8x8 grey patches from the photos
 that ship with scikit-learn, 100 hidden units, batch 100, learning rate
 0.01, momentum 0.9, 1000 RBM epochs and 500 refinement epochs.
 """
-
-
-def _positive_int(text):
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
-    return value
-
-
-def _non_negative_float(text):
-    value = float(text)
-    if not value >= 0:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text}")
-    return value
 
 
 def add_study_parser(subparsers):
@@ -52,31 +39,31 @@ def add_study_parser(subparsers):
     )
     p.add_argument(
         "--patch-size",
-        type=_positive_int,
+        type=positive_int,
         default=8,
         help="side of the square patches, in pixels",
     )
     p.add_argument(
         "--n-patches",
-        type=_positive_int,
+        type=positive_int,
         default=5000,
         help="number of training patches",
     )
     p.add_argument(
         "--n-validation",
-        type=_positive_int,
+        type=positive_int,
         default=1000,
         help="number of held-out validation patches",
     )
     p.add_argument(
-        "--n-components", type=_positive_int, default=100, help="number of hidden units"
+        "--n-components", type=positive_int, default=100, help="number of hidden units"
     )
     p.add_argument(
-        "--epochs", type=_positive_int, default=1000, help="RBM training epochs"
+        "--epochs", type=positive_int, default=1000, help="RBM training epochs"
     )
     p.add_argument(
         "--refine-epochs",
-        type=_positive_int,
+        type=positive_int,
         default=500,
         help="autoencoder refinement epochs",
     )
@@ -84,13 +71,13 @@ def add_study_parser(subparsers):
         "--penalties",
         nargs="+",
         default=["none", "l1", "l2"],
-        choices=["none", "l1", "l2", "elasticnet"],
+        choices=list(PENALTIES),
         help="weight-decay penalties to compare",
     )
     p.add_argument(
         "--alphas",
         nargs="+",
-        type=_non_negative_float,
+        type=non_negative_float,
         default=[0.0, 0.01, 0.1],
         help="decay strength of each penalty, in the same order",
     )
