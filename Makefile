@@ -37,6 +37,10 @@ format: $(VENV)/.test
 	$(BIN)/ruff format skrbm tests benchmarks
 	$(BIN)/ruff check --fix skrbm tests benchmarks
 
+## docs: the HTML documentation, gallery included, into docs/_build/html
+docs: $(VENV)/.docs
+	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
+
 bench: $(VENV)/.test
 	$(BIN)/python benchmarks/bench_training.py
 
