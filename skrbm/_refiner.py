@@ -151,7 +151,7 @@ class AutoencoderRefiner(
         Decoder (output) biases.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Feature names seen during fit, when they are all strings.
     n_iter_ : int
         Number of refinement epochs run.

@@ -34,10 +34,12 @@ def zero_fraction(components):
     Parameters
     ----------
     components : array-like of shape (n_components, n_pixels)
+        Filters, one per row, e.g. ``GaussianRBM.components_``.
 
     Returns
     -------
     fractions : ndarray of shape (n_components,)
+        Share of exact zeros in each filter, in [0, 1].
     """
     W = np.asarray(components)
     return np.mean(W == 0, axis=1)
@@ -55,12 +57,14 @@ def roughness(components, patch_shape=None):
     Parameters
     ----------
     components : array-like of shape (n_components, n_pixels)
+        Filters, one per row, e.g. ``GaussianRBM.components_``.
     patch_shape : tuple of int, optional
         ``(height, width)`` of a filter; square by default.
 
     Returns
     -------
     roughness : ndarray of shape (n_components,)
+        Roughness of each filter; ``nan`` for an all-zero filter.
     """
     F = _as_filters(components, patch_shape)
     dy = np.sum(np.diff(F, axis=1) ** 2, axis=(1, 2))
@@ -81,12 +85,15 @@ def localisation(components, patch_shape=None):
     Parameters
     ----------
     components : array-like of shape (n_components, n_pixels)
+        Filters, one per row, e.g. ``GaussianRBM.components_``.
     patch_shape : tuple of int, optional
         ``(height, width)`` of a filter; square by default.
 
     Returns
     -------
     localisation : ndarray of shape (n_components,)
+        Localisation of each filter, in [0, 1]; ``nan`` for an all-zero
+        filter.
     """
     F = _as_filters(components, patch_shape)
     energy = F**2
@@ -111,7 +118,9 @@ def summarize_filters(components, patch_shape=None):
     Parameters
     ----------
     components : array-like of shape (n_components, n_pixels)
+        Filters, one per row, e.g. ``GaussianRBM.components_``.
     patch_shape : tuple of int, optional
+        ``(height, width)`` of a filter; square by default.
 
     Returns
     -------

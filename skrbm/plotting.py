@@ -51,6 +51,7 @@ def tile_filters(components, patch_shape=None, n_cols=None, gap=1):
     Parameters
     ----------
     components : estimator or array-like of shape (n_components, n_pixels)
+        A fitted estimator with ``components_``, or its weight matrix.
     patch_shape : tuple of int, optional
         ``(height, width)`` of a filter; square by default.
     n_cols : int, optional
@@ -61,6 +62,7 @@ def tile_filters(components, patch_shape=None, n_cols=None, gap=1):
     Returns
     -------
     mosaic : ndarray of shape (rows * (h + gap) - gap, n_cols * (w + gap) - gap)
+        The tiled filters, with values in [-1, 1] and NaN between tiles.
     """
     W = _weights(components)
     h, w = _patch_shape(W.shape[1], patch_shape)
@@ -98,6 +100,7 @@ def plot_components(components, patch_shape=None, n_cols=None, title=None, ax=No
     Returns
     -------
     fig : matplotlib.figure.Figure
+        The figure drawn into: a new one, or that of ``ax`` when given.
 
     Examples
     --------
@@ -142,6 +145,7 @@ def plot_loss_curves(curves, title=None, ax=None):
     Returns
     -------
     fig : matplotlib.figure.Figure
+        The figure drawn into: a new one, or that of ``ax`` when given.
     """
     if ax is None:
         fig = _figure(figsize=(6, 4), layout="constrained")
@@ -179,6 +183,7 @@ def plot_reconstructions(X, reconstructions, patch_shape=None, n_samples=8):
     Returns
     -------
     fig : matplotlib.figure.Figure
+        A new figure, one row of patches per label.
     """
     X = np.asarray(X)[:n_samples]
     shape = _patch_shape(X.shape[1], patch_shape)
