@@ -1,6 +1,6 @@
 """Sweep of the edge-filter recipe: which settings make GaussianRBM filters Gabor-like.
 
-Each row changes one or two settings of :func:`skrbm._edges.edges_recipe`
+Each row changes one or two settings of :func:`skrbm.edges.edges_recipe`
 (or, for the baseline, replaces ZCA whitening and per-patch scaling by the
 seed configuration's standardization), trains on the photos that ship with
 scikit-learn and prints the share of filters that :func:`skrbm._gabor.gabor_fit`
@@ -19,7 +19,7 @@ import argparse
 
 import numpy as np
 
-from skrbm._edges import edges_recipe, run_edges
+from skrbm.edges import edges_recipe, run_edges
 
 
 def variant(epochs, *, rbm=None, **changes):

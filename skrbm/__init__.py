@@ -3,6 +3,13 @@
 from ._rbm import GaussianRBM
 from ._refiner import AutoencoderRefiner
 from ._stream import iter_chunks, partial_fit_chunks
+from ._zca import ZCAWhitening
 
-__all__ = ["AutoencoderRefiner", "GaussianRBM", "iter_chunks", "partial_fit_chunks"]
+__all__ = [
+    "AutoencoderRefiner",
+    "GaussianRBM",
+    "ZCAWhitening",
+    "iter_chunks",
+    "partial_fit_chunks",
+]
 __version__ = "0.1.0"

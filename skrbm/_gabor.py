@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy.optimize import least_squares
 
-from .metrics import _as_filters
+from ._filters import as_filters
 
 PARAMETER_NAMES = (
     "amplitude",
@@ -313,7 +313,7 @@ def fit_one(image, x, y, bounds, max_nfev=50, good_r2=0.95):
 class GaborFit:
     """Per-filter result of :func:`gabor_fit`; every field has one entry per filter.
 
-    Attributes
+    Parameters
     ----------
     r2 : ndarray of shape (n_filters,)
         Coefficient of determination of the fit, ``1 - SS_res / SS_tot``
@@ -365,7 +365,13 @@ class GaborFit:
         return float(np.mean(self.is_gabor)) if len(self) else float("nan")
 
     def as_dict(self):
-        """The fields as a dict of arrays, e.g. for ``pandas.DataFrame``."""
+        """The fields as a dict of arrays, e.g. for ``pandas.DataFrame``.
+
+        Returns
+        -------
+        table : dict of str to ndarray
+            One entry per field, each with one value per filter.
+        """
         return asdict(self)
 
 
@@ -420,7 +426,8 @@ def gabor_fit(
     Examples
     --------
     >>> import numpy as np
-    >>> from skrbm._gabor import gabor, gabor_fit
+    >>> from skrbm._gabor import gabor
+    >>> from skrbm.metrics import gabor_fit
     >>> y, x = np.indices((8, 8)).reshape(2, -1).astype(float)
     >>> edge = gabor([1.0, 3.5, 3.5, 0.5, 1.5, 2.0, 0.2, np.pi / 2, 0.0], x, y)
     >>> spot = np.eye(1, 64, 27)
@@ -430,7 +437,7 @@ def gabor_fit(
     >>> round(float(fit.orientation[0]), 2), round(float(fit.frequency[0]), 2)
     (0.5, 0.2)
     """
-    F = _as_filters(components, patch_shape)
+    F = as_filters(components, patch_shape)
     h, w = F.shape[1:]
     y, x = np.indices((h, w)).reshape(2, -1).astype(np.float64)
     bounds = _bounds(h, w)
@@ -480,7 +487,7 @@ def gabor_fraction(components, patch_shape=None, **criteria):
     Examples
     --------
     >>> import numpy as np
-    >>> from skrbm._gabor import gabor_fraction
+    >>> from skrbm.metrics import gabor_fraction
     >>> noise = np.random.RandomState(0).standard_normal((10, 64))
     >>> gabor_fraction(noise)
     0.0

@@ -118,7 +118,7 @@ class ZCAWhitening(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         Its inverse, used by :meth:`inverse_transform`.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Feature names seen during fit, when they are all strings.
 
     See Also
@@ -149,7 +149,7 @@ class ZCAWhitening(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     Examples
     --------
     >>> import numpy as np
-    >>> from skrbm._zca import ZCAWhitening
+    >>> from skrbm import ZCAWhitening
     >>> rng = np.random.RandomState(0)
     >>> X = rng.standard_normal((1000, 4)) @ rng.standard_normal((4, 4))
     >>> zca = ZCAWhitening(epsilon=1e-6, remove_mean=False).fit(X)

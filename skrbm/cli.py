@@ -9,6 +9,7 @@ import sys
 
 from . import __version__
 from ._argtypes import PENALTIES, non_negative_float, positive_int
+from ._edges_command import add_edges_parser
 from ._fit_command import add_fit_parser
 
 STUDY_HELP = """\
@@ -123,6 +124,7 @@ def build_parser():
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     add_study_parser(subparsers)
     add_fit_parser(subparsers)
+    add_edges_parser(subparsers)
     return parser
 
 

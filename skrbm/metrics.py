@@ -4,28 +4,23 @@ Each function takes a weight matrix of shape ``(n_components, n_pixels)``
 (for example ``GaussianRBM.components_``) whose rows are square image
 filters, and returns one number per filter. All-zero filters have no shape;
 they give ``nan`` for roughness and localisation, which ``np.nanmean``
-skips.
+skips. :func:`gabor_fit` measures how edge-like (Gabor-like) filters are.
 """
 
 import numpy as np
 
+from ._filters import as_filters
+from ._gabor import GaborFit, gabor_fit, gabor_fraction
 
-def _as_filters(components, patch_shape=None):
-    W = np.asarray(components, dtype=np.float64)
-    if W.ndim != 2:
-        raise ValueError(f"components must be 2-D, got shape {W.shape}.")
-    if patch_shape is None:
-        side = round(np.sqrt(W.shape[1]))
-        if side * side != W.shape[1]:
-            raise ValueError(
-                f"{W.shape[1]} features are not a square patch; pass patch_shape."
-            )
-        patch_shape = (side, side)
-    if patch_shape[0] * patch_shape[1] != W.shape[1]:
-        raise ValueError(
-            f"patch_shape={tuple(patch_shape)} does not match {W.shape[1]} features."
-        )
-    return W.reshape(-1, *patch_shape)
+__all__ = [
+    "GaborFit",
+    "gabor_fit",
+    "gabor_fraction",
+    "localisation",
+    "roughness",
+    "summarize_filters",
+    "zero_fraction",
+]
 
 
 def zero_fraction(components):
@@ -66,7 +61,7 @@ def roughness(components, patch_shape=None):
     roughness : ndarray of shape (n_components,)
         Roughness of each filter; ``nan`` for an all-zero filter.
     """
-    F = _as_filters(components, patch_shape)
+    F = as_filters(components, patch_shape)
     dy = np.sum(np.diff(F, axis=1) ** 2, axis=(1, 2))
     dx = np.sum(np.diff(F, axis=2) ** 2, axis=(1, 2))
     energy = np.sum(F**2, axis=(1, 2))
@@ -95,7 +90,7 @@ def localisation(components, patch_shape=None):
         Localisation of each filter, in [0, 1]; ``nan`` for an all-zero
         filter.
     """
-    F = _as_filters(components, patch_shape)
+    F = as_filters(components, patch_shape)
     energy = F**2
     total = energy.sum(axis=(1, 2))
     rows, cols = np.indices(F.shape[1:])

@@ -8,6 +8,8 @@ dependency: ``pip install 'skrbm[plot]'``.
 
 import numpy as np
 
+from ._filters import as_weights, patch_shape_of
+
 
 def _figure(**kwargs):
     try:
@@ -17,28 +19,6 @@ def _figure(**kwargs):
             "Plotting requires matplotlib: pip install 'skrbm[plot]'."
         ) from exc
     return Figure(**kwargs)
-
-
-def _weights(components):
-    W = getattr(components, "components_", components)
-    W = np.asarray(W, dtype=np.float64)
-    if W.ndim != 2:
-        raise ValueError(
-            f"components must be an estimator with components_ or a 2-D array; "
-            f"got shape {W.shape}."
-        )
-    return W
-
-
-def _patch_shape(n_features, patch_shape):
-    if patch_shape is not None:
-        return tuple(patch_shape)
-    side = round(np.sqrt(n_features))
-    if side * side != n_features:
-        raise ValueError(
-            f"{n_features} features are not a square patch; pass patch_shape."
-        )
-    return side, side
 
 
 def tile_filters(components, patch_shape=None, n_cols=None, gap=1):
@@ -64,8 +44,8 @@ def tile_filters(components, patch_shape=None, n_cols=None, gap=1):
     mosaic : ndarray of shape (rows * (h + gap) - gap, n_cols * (w + gap) - gap)
         The tiled filters, with values in [-1, 1] and NaN between tiles.
     """
-    W = _weights(components)
-    h, w = _patch_shape(W.shape[1], patch_shape)
+    W = as_weights(components)
+    h, w = patch_shape_of(W.shape[1], patch_shape)
     n = W.shape[0]
     n_cols = n_cols or int(np.ceil(np.sqrt(n)))
     n_rows = int(np.ceil(n / n_cols))
@@ -186,7 +166,7 @@ def plot_reconstructions(X, reconstructions, patch_shape=None, n_samples=8):
         A new figure, one row of patches per label.
     """
     X = np.asarray(X)[:n_samples]
-    shape = _patch_shape(X.shape[1], patch_shape)
+    shape = patch_shape_of(X.shape[1], patch_shape)
     rows = {"input": X}
     for label, rec in reconstructions.items():
         rows[label] = rec.reconstruct(X) if hasattr(rec, "reconstruct") else rec
@@ -202,4 +182,62 @@ def plot_reconstructions(X, reconstructions, patch_shape=None, n_samples=8):
             ax.set_xticks([])
             ax.set_yticks([])
         axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center")
+    return fig
+
+
+def plot_gabor_summary(fit_result, title=None):
+    """Orientation against spatial frequency of every filter, and R^2.
+
+    Left: one point per filter at its fitted orientation (degrees) and
+    frequency (cycles per pixel), Gabor-like filters filled, the others
+    hollow. Right: the histogram of the fits' R^2 with the 0.8 threshold.
+
+    Parameters
+    ----------
+    fit_result : GaborFit or dict
+        The result of :func:`~skrbm.metrics.gabor_fit`, or of
+        :func:`~skrbm.edges.run_edges` (its ``"fit"`` is used).
+    title : str, optional
+        Figure title; by default the fraction of Gabor-like filters.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+        A new figure: the scatter plot and the histogram.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrbm.metrics import gabor_fit
+    >>> from skrbm.plotting import plot_gabor_summary
+    >>> fit = gabor_fit(np.random.RandomState(0).standard_normal((5, 64)))
+    >>> len(plot_gabor_summary(fit).axes)
+    2
+    """
+    fit = fit_result["fit"] if isinstance(fit_result, dict) else fit_result
+    fig = _figure(figsize=(8, 3.5), layout="constrained")
+    scatter, histogram = fig.subplots(1, 2, width_ratios=[3, 2])
+    degrees = np.degrees(fit.orientation)
+    good = fit.is_gabor
+    scatter.scatter(degrees[good], fit.frequency[good], s=18, label="Gabor-like")
+    scatter.scatter(
+        degrees[~good],
+        fit.frequency[~good],
+        s=18,
+        facecolors="none",
+        edgecolors="grey",
+        label="other",
+    )
+    scatter.set_xlim(0, 180)
+    scatter.set_ylim(0, 0.5)
+    scatter.set_xticks([0, 45, 90, 135, 180])
+    scatter.set_xlabel("orientation of the wave vector (degrees)")
+    scatter.set_ylabel("frequency (cycles / pixel)")
+    scatter.legend(loc="upper right", fontsize="small")
+    r2 = fit.r2[np.isfinite(fit.r2)]
+    histogram.hist(r2, bins=np.linspace(min(0.0, r2.min(initial=0.0)), 1, 21))
+    histogram.axvline(0.8, color="k", linestyle="--", linewidth=1)
+    histogram.set_xlabel("R$^2$ of the Gabor fit")
+    histogram.set_ylabel("filters")
+    fig.suptitle(title or f"{fit.fraction:.0%} of the filters are Gabor-like")
     return fig

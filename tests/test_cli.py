@@ -209,3 +209,25 @@ def test_help_explains_every_option():
         check=True,
     )
     assert "study" in top.stdout
+
+
+def test_edges_command_writes_filters_and_the_gabor_fraction(tmp_path, capsys):
+    out = tmp_path / "edges"
+    assert main(["edges", "--quick", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert {p.name for p in out.iterdir()} == {
+        "filters.png",
+        "gabor_summary.png",
+        "summary.json",
+        "summary.md",
+    }
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["n_filters"] == 100
+    assert summary["n_gabor"] == sum(summary["filters"]["is_gabor"])
+    assert summary["gabor_fraction"] == pytest.approx(summary["n_gabor"] / 100)
+    assert f"Gabor-like filters: {summary['n_gabor']} of 100" in printed
+    r2 = np.array(summary["filters"]["r2"])
+    assert np.all((r2 <= 1) | np.isnan(r2))
+    assert summary["r2_at_least_0.8"] == pytest.approx(np.mean(r2 >= 0.8))
+    image = imread(out / "filters.png")
+    assert image.shape[:2] == ((10 * 9 - 1) * 8, (10 * 9 - 1) * 8)

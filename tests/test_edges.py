@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from skrbm._edges import edges_recipe, make_edges_pipeline, normalize_rows, run_edges
+from skrbm.edges import edges_recipe, make_edges_pipeline, normalize_rows, run_edges
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

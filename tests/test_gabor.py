@@ -2,15 +2,8 @@ import numpy as np
 import pytest
 from scipy.optimize import approx_fprime
 
-from skrbm._gabor import (
-    GaborFit,
-    canonical_params,
-    gabor,
-    gabor_fit,
-    gabor_fraction,
-    gabor_jacobian,
-    spectral_peaks,
-)
+from skrbm._gabor import canonical_params, gabor, gabor_jacobian, spectral_peaks
+from skrbm.metrics import GaborFit, gabor_fit, gabor_fraction
 
 Y, X = np.indices((8, 8)).reshape(2, -1).astype(np.float64)
 

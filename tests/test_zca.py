@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skrbm._zca import ZCAWhitening
+from skrbm import ZCAWhitening
 
 # copy=False overwrites the training data by design, which the checks that
 # fit twice on the same array cannot allow (scikit-learn's own common tests

@@ -4,7 +4,7 @@ A :class:`~skrbm.GaussianRBM` trained on standardized natural image patches
 (the seed configuration) learns noisy, unstructured filters. On the same
 photos it learns localised, oriented edge filters once three things change:
 
-1. the patches are ZCA-whitened (:class:`~skrbm._zca.ZCAWhitening`), which
+1. the patches are ZCA-whitened (:class:`~skrbm.ZCAWhitening`), which
    removes the pixel correlations that otherwise dominate the data;
 2. every whitened patch is scaled to the same root-mean-square value
    (``patch_rms``; per-patch contrast normalisation, as in Coates et al.
@@ -38,6 +38,7 @@ def normalize_rows(X, rms=1.0):
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
+        Data, one sample (e.g. a whitened patch) per row.
     rms : float, default=1.0
         Target root-mean-square value of each row, so each row's Euclidean
         norm becomes ``rms * sqrt(n_features)``.
@@ -73,7 +74,7 @@ def edges_recipe():
 
     Examples
     --------
-    >>> from skrbm._edges import edges_recipe
+    >>> from skrbm.edges import edges_recipe
     >>> recipe = edges_recipe()
     >>> recipe["patch_size"], recipe["rbm"]["n_components"]
     (8, 100)
@@ -120,7 +121,7 @@ def make_edges_pipeline(recipe=None, random_state=0, **rbm_params):
 
     Examples
     --------
-    >>> from skrbm._edges import make_edges_pipeline
+    >>> from skrbm.edges import make_edges_pipeline
     >>> [name for name, _ in make_edges_pipeline().steps]
     ['zca', 'contrast', 'rbm']
     """
@@ -160,7 +161,7 @@ def run_edges(images=None, quick=False, random_state=0, recipe=None):
     -------
     result : dict
         ``fraction`` (share of Gabor-like filters), ``fit`` (the
-        :class:`~skrbm._gabor.GaborFit` of every filter), ``table`` (the
+        :class:`~skrbm.metrics.GaborFit` of every filter), ``table`` (the
         same as a dict of per-filter columns, ready for
         ``pandas.DataFrame``), ``pipeline`` (the fitted pipeline),
         ``patch_shape``, ``train_seconds`` and ``recipe`` (the settings
