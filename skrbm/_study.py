@@ -21,6 +21,9 @@ from ._refiner import AutoencoderRefiner
 from .datasets import load_natural_patches
 from .metrics import summarize_filters
 
+# What ``--quick`` changes: a seconds-long run.
+QUICK = dict(n_patches=1000, n_validation=300, epochs=30, refine_epochs=20)
+
 
 @dataclass
 class StudyConfig:
@@ -41,12 +44,6 @@ class StudyConfig:
     dtype: str = "float32"
     images: list = field(default=None)
     seed: int = 0
-
-    @classmethod
-    def quick(cls, **overrides):
-        """A seconds-long version: fewer patches and epochs."""
-        settings = dict(n_patches=1000, n_validation=300, epochs=30, refine_epochs=20)
-        return cls(**{**settings, **overrides})
 
 
 def load_study_data(config):

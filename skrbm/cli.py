@@ -128,12 +128,9 @@ def build_parser():
     return parser
 
 
-QUICK = dict(n_patches=1000, n_validation=300, epochs=30, refine_epochs=20)
-
-
 def study_config(args, explicit):
     """A StudyConfig from parsed options; ``explicit`` names options given."""
-    from ._study import StudyConfig
+    from ._study import QUICK, StudyConfig
 
     fields = dict(
         penalties=tuple(args.penalties),
