@@ -7,6 +7,7 @@ usually shared, so every comparison is made within a round and summarised
 by medians rather than by means or best times.
 """
 
+import argparse
 import json
 import platform
 import resource
@@ -380,3 +381,23 @@ def run_fresh(module, function, **kwargs):
     if done.returncode != 0:
         raise RuntimeError(f"{module}.{function}({kwargs}) failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def timing_parser(doc, epochs_help="epochs per fit", repeats_help="measured rounds"):
+    """An argument parser with the ``--epochs`` and ``--repeats`` options.
+
+    Parameters
+    ----------
+    doc : str
+        The script's docstring; its first line describes the parser.
+    epochs_help, repeats_help : str
+        Help of the two options.
+
+    Returns
+    -------
+    parser : argparse.ArgumentParser
+    """
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=20, help=epochs_help)
+    parser.add_argument("--repeats", type=int, default=7, help=repeats_help)
+    return parser

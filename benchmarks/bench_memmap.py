@@ -17,27 +17,19 @@ quick run).
 
 import argparse
 import os
-import platform
-import resource
 import shutil
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-import sklearn
+from _common import machine_info, peak_rss_mib
 from sklearn.preprocessing import StandardScaler
 
 import skrbm
-from skrbm import GaussianRBM
-from skrbm._stream import partial_fit_chunks
+from skrbm import GaussianRBM, partial_fit_chunks
 
 TARGET_PEAK_MB = 500.0
-
-
-def peak_rss_mb():
-    """Peak resident set size of this process so far, in MB (Linux: KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def write_npy(path, n_rows, n_features, chunk_size, seed):
@@ -113,12 +105,11 @@ def run(args, folder):
 
 def report(args, size_gb, phases, rbm):
     print(f"# skrbm memmap benchmark: {args.rows:,} x {args.features} float32")
+    print(machine_info())
     print(
         f"\nfile {size_gb:.2f} GB, chunks of {args.chunk_size:,} rows, "
         f"{args.n_components} hidden units, batch {args.batch_size}; "
-        f"{platform.machine()}, {os.cpu_count()} CPUs, Python "
-        f"{platform.python_version()}, numpy {np.__version__}, "
-        f"scikit-learn {sklearn.__version__}, skrbm {skrbm.__version__}\n"
+        f"skrbm {skrbm.__version__}\n"
     )
     print("| phase | seconds | samples/s | MB/s |")
     print("| --- | ---: | ---: | ---: |")
@@ -127,7 +118,7 @@ def report(args, size_gb, phases, rbm):
             f"| {name} | {seconds:.1f} | {args.rows / seconds:,.0f} | "
             f"{size_gb * 1e3 / seconds:,.0f} |"
         )
-    peak = peak_rss_mb()
+    peak = peak_rss_mib()
     verdict = "met" if peak < TARGET_PEAK_MB else "MISSED"
     print(
         f"\npeak RSS {peak:.0f} MB (target < {TARGET_PEAK_MB:.0f} MB: {verdict}); "

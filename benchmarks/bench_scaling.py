@@ -178,10 +178,7 @@ def configurations():
 def main(argv=None):
     """Run every configuration in its own process and print the table.
 
-    Parameters
-    ----------
-    argv : list of str, optional
-        Command-line arguments (default: ``sys.argv[1:]``).
+    ``argv``: command-line arguments (default: ``sys.argv[1:]``).
     """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.parse_args(argv)

@@ -9,8 +9,6 @@ in alternation. (b) Wall time of a 12-candidate ``GridSearchCV`` over a
 Run ``python benchmarks/bench_threads.py`` (``--quick`` for a smoke run).
 """
 
-import argparse
-
 import numpy as np
 from _common import (
     N_COMPONENTS,
@@ -21,6 +19,7 @@ from _common import (
     median_ratio,
     per_epoch,
     ratio_table,
+    timing_parser,
     verdict,
 )
 from sklearn.model_selection import GridSearchCV
@@ -98,14 +97,9 @@ def grid_contenders(X, n_epochs):
 def main(argv=None):
     """Run both parts and print their tables.
 
-    Parameters
-    ----------
-    argv : list of str, optional
-        Command-line arguments (default: ``sys.argv[1:]``).
+    ``argv``: command-line arguments (default: ``sys.argv[1:]``).
     """
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=20, help="epochs per fit (a)")
-    parser.add_argument("--repeats", type=int, default=7, help="rounds of (a)")
+    parser = timing_parser(__doc__, "epochs per fit (a)", "rounds of (a)")
     parser.add_argument(
         "--grid-samples", type=int, default=10_000, help="patches searched in (b)"
     )

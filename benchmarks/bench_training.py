@@ -10,7 +10,6 @@ Run ``python benchmarks/bench_training.py`` (``--quick`` for a smoke run,
 ``--study`` to also time the full seed study).
 """
 
-import argparse
 import statistics
 import time
 import warnings
@@ -31,6 +30,7 @@ from _common import (
     minmax_scale,
     per_epoch,
     ratio_table,
+    timing_parser,
     verdict,
 )
 from sklearn.exceptions import ConvergenceWarning
@@ -303,14 +303,9 @@ def seed_study(X32, rbm_epochs=1000, refine_epochs=500):
 def main(argv=None):
     """Run the benchmark and print its tables.
 
-    Parameters
-    ----------
-    argv : list of str, optional
-        Command-line arguments (default: ``sys.argv[1:]``).
+    ``argv``: command-line arguments (default: ``sys.argv[1:]``).
     """
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=20, help="epochs per fit")
-    parser.add_argument("--repeats", type=int, default=7, help="measured rounds")
+    parser = timing_parser(__doc__)
     parser.add_argument(
         "--quick", action="store_true", help="smoke run: 2 epochs, 2 rounds"
     )

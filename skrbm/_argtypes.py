@@ -1,4 +1,4 @@
-"""Argument types and choices shared by the command-line subcommands."""
+"""Argument types, choices and options shared by the command-line subcommands."""
 
 import argparse
 
@@ -26,3 +26,52 @@ def positive_float(text):
 def non_negative_float(text):
     """argparse type: a number >= 0."""
     return _number(text, float, lambda v: v >= 0, "a number >= 0")
+
+
+def add_subcommand(subparsers, name, summary, description, run):
+    """A subcommand parser whose ``--help`` shows the defaults.
+
+    Parameters
+    ----------
+    subparsers : argparse subparsers action
+    name, summary, description : str
+        Name, one-line help and ``--help`` text of the subcommand.
+    run : callable
+        ``run(args, argv) -> exit code``.
+
+    Returns
+    -------
+    parser : argparse.ArgumentParser
+    """
+    parser = subparsers.add_parser(
+        name,
+        help=summary,
+        description=description,
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.set_defaults(run=run)
+    return parser
+
+
+def add_images_option(parser):
+    """``--images PATH...``: the user's own photos."""
+    parser.add_argument(
+        "--images",
+        nargs="+",
+        metavar="PATH",
+        default=None,
+        help="your own photos (files or folders, any format Pillow reads) "
+        "instead of scikit-learn's sample photos",
+    )
+
+
+def add_run_options(parser, out_default, out_help):
+    """``--seed``, ``--out`` and ``--quiet``, common to every subcommand."""
+    parser.add_argument("--seed", type=int, default=0, help="random seed")
+    if out_default is None:
+        parser.add_argument("--out", required=True, help=out_help)
+    else:
+        parser.add_argument("--out", default=out_default, help=out_help)
+    parser.add_argument(
+        "--quiet", action="store_true", help="print nothing (files are still written)"
+    )

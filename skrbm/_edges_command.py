@@ -1,10 +1,11 @@
 """``skrbm edges``: learn edge filters from natural photos and measure them."""
 
-import argparse
 import json
 from pathlib import Path
 
 import numpy as np
+
+from ._argtypes import add_images_option, add_run_options, add_subcommand
 
 EDGES_HELP = """\
 Train a GaussianRBM with the edge recipe (ZCA-whitened 8x8 patches scaled
@@ -19,32 +20,18 @@ half a carrier cycle inside it) to --out. About 20 seconds of training on
 
 def add_edges_parser(subparsers):
     """The ``edges`` subcommand and its options."""
-    p = subparsers.add_parser(
+    p = add_subcommand(
+        subparsers,
         "edges",
-        help="edge (Gabor-like) filters from whitened natural image patches",
-        description=EDGES_HELP,
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        "edge (Gabor-like) filters from whitened natural image patches",
+        EDGES_HELP,
+        run_edges_command,
     )
-    p.add_argument(
-        "--images",
-        nargs="+",
-        metavar="PATH",
-        default=None,
-        help="your own photos (files or folders) instead of scikit-learn's",
-    )
-    p.add_argument("--seed", type=int, default=0, help="random seed")
+    add_images_option(p)
     p.add_argument(
         "--quick", action="store_true", help="half the patches and half the epochs"
     )
-    p.add_argument(
-        "--out",
-        default="skrbm-edges",
-        help="output folder for the figures and the summary",
-    )
-    p.add_argument(
-        "--quiet", action="store_true", help="print nothing (files are still written)"
-    )
-    p.set_defaults(run=run_edges_command)
+    add_run_options(p, "skrbm-edges", "output folder for the figures and the summary")
     return p
 
 

@@ -16,7 +16,14 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from ._argtypes import PENALTIES, non_negative_float, positive_float, positive_int
+from ._argtypes import (
+    PENALTIES,
+    add_run_options,
+    add_subcommand,
+    non_negative_float,
+    positive_float,
+    positive_int,
+)
 from ._stream import n_chunks, partial_fit_chunks
 
 FIT_HELP = """\
@@ -36,19 +43,14 @@ NPY_MAGIC = b"\x93NUMPY"
 
 def add_fit_parser(subparsers):
     """The ``fit`` subcommand and its options."""
-    p = subparsers.add_parser(
+    p = add_subcommand(
+        subparsers,
         "fit",
-        help="train a GaussianRBM on a .npy file, streamed in chunks",
-        description=FIT_HELP,
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        "train a GaussianRBM on a .npy file, streamed in chunks",
+        FIT_HELP,
+        run_fit_command,
     )
     p.add_argument("data", metavar="DATA.npy", help="2-D array, one sample per row")
-    p.add_argument(
-        "--out",
-        required=True,
-        metavar="MODEL.joblib",
-        help="where to save the fitted pipeline (joblib)",
-    )
     p.add_argument(
         "--n-components", type=positive_int, default=100, help="number of hidden units"
     )
@@ -83,11 +85,7 @@ def add_fit_parser(subparsers):
         help="standardize each feature (mean and scale learned in a first "
         "streaming pass); turn off for data that is standardized already",
     )
-    p.add_argument("--seed", type=int, default=0, help="random seed")
-    p.add_argument(
-        "--quiet", action="store_true", help="print nothing (files are still written)"
-    )
-    p.set_defaults(run=run_fit_command)
+    add_run_options(p, None, "where to save the fitted pipeline (a .joblib file)")
     return p
 
 

@@ -8,7 +8,14 @@ import argparse
 import sys
 
 from . import __version__
-from ._argtypes import PENALTIES, non_negative_float, positive_int
+from ._argtypes import (
+    PENALTIES,
+    add_images_option,
+    add_run_options,
+    add_subcommand,
+    non_negative_float,
+    positive_int,
+)
 from ._edges_command import add_edges_parser
 from ._fit_command import add_fit_parser
 
@@ -24,20 +31,14 @@ that ship with scikit-learn, 100 hidden units, batch 100, learning rate
 
 def add_study_parser(subparsers):
     """The ``study`` subcommand and its options."""
-    p = subparsers.add_parser(
+    p = add_subcommand(
+        subparsers,
         "study",
-        help="the weight-decay study on natural image patches",
-        description=STUDY_HELP,
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        "the weight-decay study on natural image patches",
+        STUDY_HELP,
+        run_study_command,
     )
-    p.add_argument(
-        "--images",
-        nargs="+",
-        metavar="PATH",
-        default=None,
-        help="your own photos (files or folders, any format Pillow reads) "
-        "instead of scikit-learn's sample photos",
-    )
+    add_images_option(p)
     p.add_argument(
         "--patch-size",
         type=positive_int,
@@ -96,20 +97,13 @@ def add_study_parser(subparsers):
         default="float32",
         help="train in float64 instead of float32",
     )
-    p.add_argument("--seed", type=int, default=0, help="random seed")
     p.add_argument(
         "--quick",
         action="store_true",
         help="a seconds-long run: 1000 patches, 30 RBM and 20 "
         "refinement epochs (explicit options still win)",
     )
-    p.add_argument(
-        "--out", default="skrbm-study", help="output folder for figures and summaries"
-    )
-    p.add_argument(
-        "--quiet", action="store_true", help="print nothing (files are still written)"
-    )
-    p.set_defaults(run=run_study_command)
+    add_run_options(p, "skrbm-study", "output folder for figures and summaries")
     return p
 
 
