@@ -36,7 +36,7 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext"}
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "**.ipynb_checkpoints", "auto_examples/*.md"]
+exclude_patterns = ["_build", "_static", "**.ipynb_checkpoints", "auto_examples/*.md"]
 default_role = "literal"
 
 # -- API reference -----------------------------------------------------------
