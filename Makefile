@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: study test lint format docs bench clean
+.PHONY: study test test-oldest lint format docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ study: $(VENV)/.cli
 ## test: lint, then the test suite (doctests included)
 test: $(VENV)/.test lint
 	$(BIN)/python -m pytest
+
+## test-oldest: the test suite against the oldest supported scikit-learn
+OLDEST := .venv-oldest
+test-oldest:
+	test -x $(OLDEST)/bin/python || $(PYTHON) -m venv $(OLDEST)
+	$(OLDEST)/bin/python -m pip install --quiet --upgrade pip
+	$(OLDEST)/bin/python -m pip install --quiet -e ".[test,cli,dask]" "scikit-learn==1.6.1"
+	$(OLDEST)/bin/python -m pytest -q
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check skrbm tests benchmarks
