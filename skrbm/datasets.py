@@ -157,6 +157,17 @@ def load_natural_patches(
                 f"{image.shape}."
             )
     shares = np.diff(np.linspace(0, n_patches, len(grey) + 1).round().astype(int))
+    for image, k in zip(grey, shares, strict=True):
+        available = (image.shape[0] - patch_size + 1) * (
+            image.shape[1] - patch_size + 1
+        )
+        if k > available:
+            raise ValueError(
+                f"An image of shape {image.shape} holds only {available} distinct "
+                f"{patch_size}x{patch_size} patches but {k} are drawn from it "
+                f"(n_patches={n_patches} over {len(grey)} images): use more or "
+                "larger images, or fewer patches."
+            )
     patches = [
         extract_patches_2d(
             image, (patch_size, patch_size), max_patches=int(k), random_state=rng

@@ -231,3 +231,16 @@ def test_edges_command_writes_filters_and_the_gabor_fraction(tmp_path, capsys):
     assert summary["r2_at_least_0.8"] == pytest.approx(np.mean(r2 >= 0.8))
     image = imread(out / "filters.png")
     assert image.shape[:2] == ((10 * 9 - 1) * 8, (10 * 9 - 1) * 8)
+
+
+def test_too_small_images_are_refused_clearly(tmp_path, capsys):
+    from PIL import Image
+
+    small = tmp_path / "small.png"
+    Image.fromarray(np.zeros((12, 12, 3), dtype=np.uint8)).save(small)
+    code = main(
+        ["study", "--quick", "--quiet", "--images", str(small), "--out", str(tmp_path)]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "holds only 25 distinct 8x8 patches" in err and err.count("\n") == 1
