@@ -77,12 +77,9 @@ numpydoc_validation_exclude = {
 def _online(host="scikit-learn.org"):
     """Whether inventories can be fetched (an offline build must still pass -W)."""
     try:
-        socket.setdefaulttimeout(3)
-        socket.getaddrinfo(host, 443)
+        socket.create_connection((host, 443), timeout=3).close()
     except OSError:
         return False
-    finally:
-        socket.setdefaulttimeout(None)
     return True
 
 
