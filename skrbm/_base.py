@@ -79,9 +79,7 @@ class MinibatchMixin:
         return self._validate_input(X, reset=False)
 
     def _schedule(self):
-        return Schedule(
-            self.learning_rate, self.momentum, self.batch_size, self.shuffle
-        )
+        return Schedule(self.learning_rate, self.batch_size, self.shuffle)
 
     def _split(self, X, random_state):
         """Hold out ``validation_fraction`` of ``X`` when early stopping."""
@@ -192,7 +190,7 @@ class MinibatchMixin:
         return float(np.vdot(residual, residual))
 
     def _score_array(self, X):
-        return -float(np.mean((X - self._reconstruct(X)) ** 2))
+        return -self._squared_error(X) / X.size
 
     def reconstruct(self, X):
         """Reconstruct ``X`` through the hidden layer.

@@ -86,10 +86,12 @@ class Step:
 
 @dataclass
 class Schedule:
-    """Optimiser settings read from the estimator's parameters."""
+    """How the loop visits the data (the step applies lr and momentum).
+
+    ``learning_rate`` is kept for the divergence warning.
+    """
 
     learning_rate: float
-    momentum: float
     batch_size: int
     shuffle: bool
 

@@ -36,7 +36,7 @@ def test_minibatch_steps_allocate_no_batch_sized_temporaries(estimator):
     estimator.set_params(random_state=0).partial_fit(X[:2000])
     step = estimator._make_step(X.dtype)
     step.error = lambda batch: 0.0
-    schedule = Schedule(0.01, 0.9, 1000, True)
+    schedule = Schedule(0.01, 1000, True)
     tracemalloc.start()
     try:
         before, _ = tracemalloc.get_traced_memory()
