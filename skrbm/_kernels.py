@@ -10,16 +10,28 @@ visible bias (``n_features``), ``c`` the hidden bias (``n_components``),
 samples are rows. Gradients are *ascent* directions of the log-likelihood
 (CD) or *descent* directions of the loss already negated (backprop).
 
+Every matrix product goes through numpy (``np.matmul``), so that skrbm,
+scikit-learn and the caller's own numpy code share one BLAS library and one
+thread pool. scipy ships a second OpenBLAS: alternating products between
+the two makes each library's threads spin while the other one works, which
+made large models several times slower (benchmarks/README.md).
+
 The gradient kernels write ``out = beta * out + scale * gradient``. Called
 with ``out=velocity``, ``scale=learning_rate`` and ``beta=momentum`` this is
-the classical momentum update, fused into the BLAS calls that form the
-gradient (their ``alpha`` and ``beta`` arguments); the training loop then
-only adds each velocity to its parameter. With the defaults (``scale=1``,
-``beta=0``) ``out`` receives the plain gradient.
+the classical momentum update; the training loop then only adds each
+velocity to its parameter. ``scale`` is folded into the smaller operand of
+each product, so the update costs one product and two passes over ``out``.
+With the defaults (``scale=1``, ``beta=0``) ``out`` receives the plain
+gradient.
+
+The CD statistics ``h0^T v0 / n - h_neg^T v_neg / m`` are one product: the
+positive and negative rows sit one above the other in a single buffer and
+each row is weighted ``+1/n`` or ``-1/m`` (:func:`phase_statistics`).
 """
 
+from typing import NamedTuple
+
 import numpy as np
-from scipy.linalg import blas
 
 
 def sigmoid(x, out=None):
@@ -41,11 +53,7 @@ def sigmoid(x, out=None):
     out : ndarray
         ``1 / (1 + exp(-x))``, in the dtype of ``x``.
     """
-    return _sigmoid_from_half(np.multiply(x, 0.5, out=out))
-
-
-def _sigmoid_from_half(z):
-    """``sigmoid(2 z) = 0.5 * tanh(z) + 0.5``, in place."""
+    z = np.multiply(x, 0.5, out=out)
     np.tanh(z, out=z)
     z *= 0.5
     z += 0.5
@@ -73,32 +81,6 @@ def mean_hiddens(V, W, c, out=None):
     out = np.matmul(V, W.T, out=out)
     out += c
     return sigmoid(out, out=out)
-
-
-def minibatch_hiddens(V, W_T, c, out):
-    """:func:`mean_hiddens` for the training loop, in one BLAS call.
-
-    The bias is copied into ``out`` and one GEMM forms
-    ``0.5 * (V W^T + c)`` on top of it (BLAS ``alpha=beta=0.5``), the
-    argument of the tanh form of the sigmoid. ``W_T`` is a C-contiguous
-    copy of ``W.T``: a product with a contiguous operand runs about 40%
-    faster than with a transposed view at minibatch sizes.
-
-    Parameters
-    ----------
-    V : ndarray of shape (n_samples, n_features), C-contiguous
-    W_T : ndarray of shape (n_features, n_components), C-contiguous
-    c : ndarray of shape (n_components,)
-    out : ndarray of shape (n_samples, n_components), C-contiguous
-
-    Returns
-    -------
-    out : ndarray of shape (n_samples, n_components)
-        ``sigmoid(V W^T + c)``.
-    """
-    np.copyto(out, c)
-    _gemm(out)(0.5, W_T.T, V.T, 0.5, out.T, overwrite_c=1)
-    return _sigmoid_from_half(out)
 
 
 def mean_visibles(H, W, b, out=None):
@@ -189,82 +171,100 @@ def squared_error(A, B, out):
     return float(np.dot(flat, flat))
 
 
-def _gemm(W):
-    return blas.sgemm if W.dtype == np.float32 else blas.dgemm
-
-
-def column_mean(M, ones, out, scale=1.0, beta=0.0):
-    """``out = beta * out + scale * mean(M, axis=0)``, in place.
-
-    A BLAS matrix-vector product with a vector of ones: several times faster
-    than ``np.sum(M, axis=0)`` on minibatch-sized arrays.
+def accumulate(out, gradient, beta):
+    """``out = beta * out + gradient``, in place.
 
     Parameters
     ----------
-    M : ndarray of shape (n, m), C-contiguous
-    ones : ndarray of shape (>= n,)
-        Ones, in the dtype of ``M``.
+    out : ndarray
+        Velocity (or plain gradient output when ``beta`` is 0).
+    gradient : ndarray
+        Already scaled gradient, same shape as ``out``.
+    beta : float
+
+    Returns
+    -------
+    out : ndarray
+    """
+    if beta:
+        out *= beta
+        out += gradient
+    else:
+        np.copyto(out, gradient)
+    return out
+
+
+def column_sum(M, weights, out):
+    """``out = weights @ M``: a weighted sum of the rows of ``M``.
+
+    A matrix-vector product, several times faster than ``np.sum(M, axis=0)``
+    on minibatch-sized arrays.
+
+    Parameters
+    ----------
+    M : ndarray of shape (n, m)
+    weights : ndarray of shape (n,)
     out : ndarray of shape (m,)
-    scale, beta : float
 
     Returns
     -------
     out : ndarray of shape (m,)
     """
-    gemv = blas.sgemv if M.dtype == np.float32 else blas.dgemv
-    n = M.shape[0]
-    gemv(scale / n, M.T, ones[:n], beta, out, overwrite_y=1)
-    return out
+    return np.matmul(weights, M, out=out)
 
 
-def outer_statistics(pos_h, pos_v, neg_h, neg_v, out, scale=1.0, beta=0.0):
-    """``out = beta * out + scale * (pos_h^T pos_v / n_pos - neg_h^T neg_v / n_neg)``.
+class Gradient(NamedTuple):
+    """Parameter-shaped arrays of an RBM, by name (gradients or velocities)."""
 
-    Two BLAS calls, the second accumulating into the first, so no temporary
-    of the size of ``W`` is created. ``out`` must be C-contiguous.
+    W: np.ndarray
+    b: np.ndarray
+    c: np.ndarray
+
+
+def phase_statistics(V, H, weights, scratch_H, grad):
+    """The weighted statistics of stacked rows, ``grad = (H, V, H^T V)``.
+
+    ``grad.W = H^T diag(weights) V``, ``grad.b = weights @ V`` and
+    ``grad.c = weights @ H``. With the positive-phase rows first, weighted
+    ``scale / n_pos``, and the negative-phase rows after them, weighted
+    ``-scale / n_neg``, this is ``scale`` times the CD gradient in one
+    product instead of two.
 
     Parameters
     ----------
-    pos_h : ndarray of shape (n_pos, n_components)
-    pos_v : ndarray of shape (n_pos, n_features)
-    neg_h : ndarray of shape (n_neg, n_components)
-    neg_v : ndarray of shape (n_neg, n_features)
-    out : ndarray of shape (n_components, n_features)
-    scale, beta : float
+    V : ndarray of shape (m, n_features)
+    H : ndarray of shape (m, n_components)
+    weights : ndarray of shape (m,)
+    scratch_H : ndarray of shape (m, n_components)
+        Receives ``diag(weights) H``.
+    grad : Gradient
+        Receives the three statistics.
 
     Returns
     -------
-    out : ndarray of shape (n_components, n_features)
+    grad : Gradient
     """
-    gemm = _gemm(out)
-    # BLAS is column-major: out.T is the Fortran view of the C-ordered out.
-    n_pos, n_neg = pos_v.shape[0], neg_v.shape[0]
-    gemm(scale / n_pos, pos_v.T, pos_h.T, beta, out.T, trans_b=1, overwrite_c=1)
-    gemm(-scale / n_neg, neg_v.T, neg_h.T, 1.0, out.T, trans_b=1, overwrite_c=1)
-    return out
+    column_sum(V, weights, grad.b)
+    column_sum(H, weights, grad.c)
+    np.multiply(H, weights[:, None], out=scratch_H)
+    np.matmul(scratch_H.T, V, out=grad.W)
+    return grad
 
 
-def mean_difference(pos, neg, out, ones, scale=1.0, beta=0.0):
-    """``out = beta * out + scale * (mean(pos, 0) - mean(neg, 0))``, two BLAS calls."""
-    column_mean(pos, ones, out, scale, beta)
-    return column_mean(neg, ones, out, scale=-scale, beta=1.0)
+def _buffer(shape, dtype):
+    # One place creates the workspace buffers: C-contiguous, as np.matmul's
+    # out= needs to write in place.
+    buf = np.empty(shape, dtype=dtype, order="C")
+    assert buf.flags.c_contiguous
+    return buf
 
 
-class _Workspace:
-    """Per-sample buffers and their views for a minibatch of ``n`` rows."""
-
-    def _per_sample(self, *buffers):
-        self._buffers = buffers
-
-    def rows(self, n):
-        """The per-sample buffers restricted to the first ``n`` rows."""
-        if n == self._buffers[0].shape[0]:
-            return self._buffers
-        return tuple(b[:n] for b in self._buffers)
-
-
-class CDWorkspace(_Workspace):
+class CDWorkspace:
     """Preallocated buffers for one CD-k minibatch step.
+
+    ``V`` and ``H`` hold the positive-phase rows (the minibatch, first
+    ``n`` rows) followed by the negative-phase rows, so that the statistics
+    of both phases are one product (:func:`phase_statistics`).
 
     Parameters
     ----------
@@ -279,27 +279,27 @@ class CDWorkspace(_Workspace):
     """
 
     def __init__(self, batch_size, n_features, n_components, n_chains, dtype):
-        def buf(*shape):
-            return np.empty(shape, dtype=dtype)
-
-        self.v0 = buf(batch_size, n_features)
-        self.v1 = buf(batch_size, n_features)
-        self.diff = buf(batch_size, n_features)
-        self.h0 = buf(batch_size, n_components)
-        self.h1 = buf(batch_size, n_components)
-        self.hs = buf(batch_size, n_components)
+        rows = batch_size + (n_chains or batch_size)
+        self.V = _buffer((rows, n_features), dtype)
+        self.H = _buffer((rows, n_components), dtype)
+        self.weights = _buffer(rows, dtype)
+        self.scratch_H = _buffer((rows, n_components), dtype)
+        self.diff = _buffer((batch_size, n_features), dtype)
         # Random draws are float32 for both dtypes (see sample_bernoulli).
-        self.uniform = np.empty((batch_size, n_components), dtype=np.float32)
-        self.ones = np.ones(max(batch_size, n_chains or 0), dtype=dtype)
-        self.W_T = buf(n_features, n_components)
-        self._per_sample(
-            self.v0, self.v1, self.diff, self.h0, self.h1, self.hs, self.uniform
+        self.uniform = np.empty((rows, n_components), dtype=np.float32)
+        self.noise = np.empty((n_chains or 0, n_features), dtype=np.float32)
+        self.grad = Gradient(
+            _buffer((n_components, n_features), dtype),
+            _buffer(n_features, dtype),
+            _buffer(n_components, dtype),
         )
-        if n_chains is not None:
-            self.v_chain = buf(n_chains, n_features)
-            self.chain_noise = np.empty((n_chains, n_features), dtype=np.float32)
-            self.h_chain = buf(n_chains, n_components)
-            self.chain_uniform = np.empty((n_chains, n_components), dtype=np.float32)
+
+    def load(self, v0):
+        """The minibatch as the first rows of ``V`` (copied unless already there)."""
+        n = v0.shape[0]
+        if not np.may_share_memory(v0, self.V):
+            np.copyto(self.V[:n], v0)
+        return self.V[:n]
 
 
 def cd_gradient(
@@ -330,9 +330,9 @@ def cd_gradient(
         Source of randomness.
     ws : CDWorkspace
         Buffers.
-    out : tuple of ndarray
-        ``(out_W, out_b, out_c)`` receiving ``beta * out + scale * grad``
-        (the gradient is the ascent direction, averaged over samples).
+    out : Gradient
+        Receives ``beta * out + scale * grad`` (the gradient is the ascent
+        direction, averaged over samples).
     cd_steps : int, default=1
         Number of Gibbs steps ``k``.
     chains : ndarray of shape (n_chains, n_components), optional
@@ -346,35 +346,38 @@ def cd_gradient(
     sse : float
         Sum of squared one-step reconstruction errors over the minibatch.
     h0 : ndarray of shape (n, n_components)
-        Positive-phase hidden probabilities (a view of ``ws.h0``).
+        Positive-phase hidden probabilities (a view of ``ws.H``).
     """
+    v0 = ws.load(v0)
     n = v0.shape[0]
-    _, v1, diff, h0, h1, hs, uniform = ws.rows(n)
-    W_T = ws.W_T
-    np.copyto(W_T, W.T)
-    minibatch_hiddens(v0, W_T, c, h0)
+    m = n if chains is None else chains.shape[0]
+    h0, hs, uniform = ws.H[:n], ws.scratch_H[:n], ws.uniform[:n]
+    v_neg, h_neg = ws.V[n : n + m], ws.H[n : n + m]
+    mean_hiddens(v0, W, c, out=h0)
     sample_bernoulli(h0, rng, hs, uniform)
-    mean_visibles(hs, W, b, out=v1)
-    sse = squared_error(v0, v1, diff)
     if chains is None:
-        v_neg, h_neg = v1, h1
-        minibatch_hiddens(v_neg, W_T, c, h_neg)
+        mean_visibles(hs, W, b, out=v_neg)
+        sse = squared_error(v0, v_neg, ws.diff[:n])
+        mean_hiddens(v_neg, W, c, out=h_neg)
         for _ in range(cd_steps - 1):
             sample_bernoulli(h_neg, rng, hs, uniform)
             mean_visibles(hs, W, b, out=v_neg)
-            minibatch_hiddens(v_neg, W_T, c, h_neg)
+            mean_hiddens(v_neg, W, c, out=h_neg)
     else:
-        v_neg, h_neg = ws.v_chain, ws.h_chain
+        diff = ws.diff[:n]
+        sse = squared_error(v0, mean_visibles(hs, W, b, out=diff), diff)
         for _ in range(cd_steps):
             mean_visibles(chains, W, b, out=v_neg)
-            noise = rng.standard_normal(out=ws.chain_noise, dtype=np.float32)
-            v_neg += noise
-            minibatch_hiddens(v_neg, W_T, c, h_neg)
-            sample_bernoulli(h_neg, rng, chains, ws.chain_uniform)
-    out_W, out_b, out_c = out
-    outer_statistics(h0, v0, h_neg, v_neg, out_W, scale, beta)
-    mean_difference(v0, v_neg, out_b, ws.ones, scale, beta)
-    mean_difference(h0, h_neg, out_c, ws.ones, scale, beta)
+            v_neg += rng.standard_normal(out=ws.noise, dtype=np.float32)
+            mean_hiddens(v_neg, W, c, out=h_neg)
+            sample_bernoulli(h_neg, rng, chains, ws.uniform[n : n + m])
+    weights = ws.weights[: n + m]
+    weights[:n] = scale / n
+    weights[n:] = -scale / m
+    rows = slice(0, n + m)
+    phase_statistics(ws.V[rows], ws.H[rows], weights, ws.scratch_H[rows], ws.grad)
+    for velocity, grad in zip(out, ws.grad, strict=True):
+        accumulate(velocity, grad, beta)
     return sse, h0
 
 
@@ -431,23 +434,64 @@ def l1_threshold(learning_rate, alpha_l1, momentum):
     return learning_rate * alpha_l1 / (1.0 - momentum)
 
 
-def add_l2_gradient(grad, W, alpha_l2):
-    """``grad -= alpha_l2 * W`` in place (weight decay in the ascent direction)."""
+def add_l2_gradient(grad, W, alpha_l2, scratch):
+    """``grad -= alpha_l2 * W`` in place (weight decay in the ascent direction).
+
+    Parameters
+    ----------
+    grad, W : ndarray of the same shape
+    alpha_l2 : float
+    scratch : ndarray
+        Buffer of the shape of ``W`` for ``alpha_l2 * W``.
+
+    Returns
+    -------
+    grad : ndarray
+    """
     if alpha_l2:
-        axpy = blas.saxpy if W.dtype == np.float32 else blas.daxpy
-        axpy(W.reshape(-1), grad.reshape(-1), a=-alpha_l2)
+        grad -= np.multiply(W, alpha_l2, out=scratch)
     return grad
 
 
-def add_sparsity_gradient(grad_c, h0, target, cost, ones):
-    """``grad_c += cost * (target - mean(h0, axis=0))`` in place (Lee 2008)."""
-    column_mean(h0, ones, grad_c, scale=-cost, beta=1.0)
-    grad_c += cost * target
+def add_sparsity_gradient(grad_c, h0, target, cost, ones, scratch):
+    """``grad_c += cost * (target - mean(h0, axis=0))`` in place (Lee 2008).
+
+    Parameters
+    ----------
+    grad_c : ndarray of shape (n_components,)
+    h0 : ndarray of shape (n, n_components)
+        Hidden probabilities of the minibatch.
+    target, cost : float
+    ones : ndarray of shape (>= n,)
+    scratch : ndarray of shape (n_components,)
+
+    Returns
+    -------
+    grad_c : ndarray
+    """
+    n = h0.shape[0]
+    column_sum(h0, ones[:n], scratch)
+    scratch *= -cost / n
+    scratch += cost * target
+    grad_c += scratch
     return grad_c
 
 
-class AEWorkspace(_Workspace):
+class AEGradient(NamedTuple):
+    """Parameter-shaped arrays of an autoencoder, by name."""
+
+    enc_W: np.ndarray
+    enc_b: np.ndarray
+    dec_W: np.ndarray
+    dec_b: np.ndarray
+
+
+class AEWorkspace:
     """Preallocated buffers for one backprop minibatch step.
+
+    ``V`` holds the minibatch (first ``n`` rows) above the output error,
+    ``H`` the hidden delta above the hidden activations, so that a tied
+    weight matrix gets both of its gradients in one product.
 
     Parameters
     ----------
@@ -456,20 +500,18 @@ class AEWorkspace(_Workspace):
     """
 
     def __init__(self, batch_size, n_features, n_components, dtype):
-        def buf(*shape):
-            return np.empty(shape, dtype=dtype)
-
-        self.xb = buf(batch_size, n_features)
-        self.hidden = buf(batch_size, n_components)
-        self.delta_hidden = buf(batch_size, n_components)
-        self.scratch_hidden = buf(batch_size, n_components)
-        self.output = buf(batch_size, n_features)
+        self.V = _buffer((2 * batch_size, n_features), dtype)
+        self.H = _buffer((2 * batch_size, n_components), dtype)
+        self.scratch_H = _buffer((batch_size, n_components), dtype)
         self.ones = np.ones(batch_size, dtype=dtype)
-        self.enc_W_T = buf(n_features, n_components)
-        self.dec_W_T = buf(n_features, n_components)
-        self._per_sample(
-            self.hidden, self.delta_hidden, self.scratch_hidden, self.output
+        self.grad = AEGradient(
+            _buffer((n_components, n_features), dtype),
+            _buffer(n_components, dtype),
+            _buffer((n_components, n_features), dtype),
+            _buffer(n_features, dtype),
         )
+
+    load = CDWorkspace.load
 
 
 def backprop_gradient(
@@ -494,9 +536,9 @@ def backprop_gradient(
         Ignored when ``tied``.
     dec_b : ndarray of shape (n_features,)
     ws : AEWorkspace
-    out : tuple of ndarray
-        ``(out_enc_W, out_enc_b, out_dec_W, out_dec_b)`` receiving
-        ``beta * out + scale * grad``; ``out_dec_W`` is unused when ``tied``.
+    out : AEGradient
+        Receives ``beta * out + scale * grad``; ``out.dec_W`` is unused when
+        ``tied``.
     tied : bool, default=False
     scale, beta : float
         See the module docstring.
@@ -506,32 +548,34 @@ def backprop_gradient(
     sse : float
         Sum of squared reconstruction errors over the minibatch.
     """
+    X = ws.load(X)
     n = X.shape[0]
-    H, delta_h, scratch_h, Y = ws.rows(n)
     if tied:
         dec_W = enc_W
-    # contiguous transposes: the products with them run faster (see
-    # minibatch_hiddens)
-    enc_W_T, dec_W_T = ws.enc_W_T, ws.enc_W_T if tied else ws.dec_W_T
-    np.copyto(enc_W_T, enc_W.T)
-    if not tied:
-        np.copyto(dec_W_T, dec_W.T)
-    minibatch_hiddens(X, enc_W_T, enc_b, H)
-    mean_visibles(H, dec_W, dec_b, out=Y)
-    # Y becomes the output error X - Y (the negated output delta).
-    sse = squared_error(X, Y, Y)
-    out_enc_W, out_enc_b, out_dec_W, out_dec_b = out
-    gemm = _gemm(enc_W)
-    column_mean(Y, ws.ones, out_dec_b, scale, beta)
-    # Tied weights: both gradients accumulate into the encoder's output.
-    target = out_enc_W if tied else out_dec_W
-    gemm(scale / n, Y.T, H.T, beta, target.T, trans_b=1, overwrite_c=1)
-    # Back through the decoder and the sigmoid: delta_h = (E dec_W^T) H (1-H).
-    np.matmul(Y, dec_W_T, out=delta_h)
-    np.subtract(1.0, H, out=scratch_h)
-    scratch_h *= H
-    delta_h *= scratch_h
-    column_mean(delta_h, ws.ones, out_enc_b, scale, beta)
-    beta_enc = 1.0 if tied else beta
-    gemm(scale / n, X.T, delta_h.T, beta_enc, out_enc_W.T, trans_b=1, overwrite_c=1)
+    E, delta, H = ws.V[n : 2 * n], ws.H[:n], ws.H[n : 2 * n]
+    mean_hiddens(X, enc_W, enc_b, out=H)
+    mean_visibles(H, dec_W, dec_b, out=E)
+    # E becomes the output error X - Y (the negated output delta).
+    sse = squared_error(X, E, E)
+    step = scale / n
+    grad = ws.grad
+    column_sum(E, ws.ones[:n], grad.dec_b)
+    np.multiply(grad.dec_b, step, out=grad.dec_b)
+    # Back through the decoder and the sigmoid: delta = (E dec_W^T) H (1 - H).
+    np.matmul(E, dec_W.T, out=delta)
+    derivative = np.subtract(1.0, H, out=ws.scratch_H[:n])
+    derivative *= H
+    derivative *= step
+    delta *= derivative
+    column_sum(delta, ws.ones[:n], grad.enc_b)
+    H *= step
+    if tied:
+        # [delta; H]^T [X; E]: both weight gradients in one product.
+        np.matmul(ws.H[: 2 * n].T, ws.V[: 2 * n], out=grad.enc_W)
+    else:
+        np.matmul(delta.T, X, out=grad.enc_W)
+        np.matmul(H.T, E, out=grad.dec_W)
+    for name in AEGradient._fields:
+        if not (tied and name == "dec_W"):
+            accumulate(getattr(out, name), getattr(grad, name), beta)
     return sse

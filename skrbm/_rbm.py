@@ -15,6 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._base import OPTIMIZER_CONSTRAINTS, MinibatchMixin, check_hidden, generator_from
 from ._kernels import (
     CDWorkspace,
+    Gradient,
     add_l2_gradient,
     add_sparsity_gradient,
     cd_gradient,
@@ -314,24 +315,26 @@ class GaussianRBM(
         lr, momentum = self.learning_rate, self.momentum
         target, cost = self.sparsity_target, lr * self.sparsity_cost
         v_W, v_c, v_b = self._velocities
-        velocities = (v_W, v_b, v_c)
+        velocities = Gradient(W=v_W, b=v_b, c=v_c)
+        ones = np.ones(self.batch_size, dtype=dtype)
+        # the gradient buffers are free again once cd_gradient returns
+        scratch = ws.grad
 
         def gradient(v0):
             sse, h0 = cd_gradient(
                 v0, W, b, c, rng, ws, velocities, k, chains, lr, momentum
             )
             if target is not None:
-                add_sparsity_gradient(v_c, h0, target, cost, ws.ones)
-            add_l2_gradient(v_W, W, lr * alpha_l2)
+                add_sparsity_gradient(v_c, h0, target, cost, ones, scratch.c)
+            add_l2_gradient(v_W, W, lr * alpha_l2, scratch.W)
             return sse
 
         post_update = None
         if alpha_l1 > 0:
             threshold = l1_threshold(self.learning_rate, alpha_l1, self.momentum)
-            scratch = np.empty_like(W)
 
             def post_update():
-                soft_threshold(W, threshold, scratch)
+                soft_threshold(W, threshold, scratch.W)
 
         state = [*self._params, *self._velocities]
         if chains is not None:
@@ -343,7 +346,7 @@ class GaussianRBM(
             error=self._squared_error,
             state=state,
             post_update=post_update,
-            buffer=ws.v0,
+            buffer=ws.V,
         )
 
     def transform(self, X):

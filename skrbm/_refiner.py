@@ -15,7 +15,13 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import OPTIMIZER_CONSTRAINTS, MinibatchMixin, check_hidden, generator_from
-from ._kernels import AEWorkspace, backprop_gradient, mean_hiddens, mean_visibles
+from ._kernels import (
+    AEGradient,
+    AEWorkspace,
+    backprop_gradient,
+    mean_hiddens,
+    mean_visibles,
+)
 from ._training import Step
 
 _RBM_ATTRIBUTES = ("components_", "intercept_hidden_", "intercept_visible_")
@@ -280,7 +286,7 @@ class AutoencoderRefiner(
         tied, lr, momentum = self.tied, self.learning_rate, self.momentum
         # velocities follow _params: the decoder weights are absent when tied
         v_enc_W, v_c, *v_dec_W, v_b = self._velocities
-        out = (v_enc_W, v_c, v_dec_W[0] if v_dec_W else None, v_b)
+        out = AEGradient(v_enc_W, v_c, v_dec_W[0] if v_dec_W else None, v_b)
 
         def gradient(X):
             return backprop_gradient(X, W_enc, c, W_dec, b, ws, out, tied, lr, momentum)
@@ -291,7 +297,7 @@ class AutoencoderRefiner(
             velocities=self._velocities,
             error=self._squared_error,
             state=[*self._params, *self._velocities],
-            buffer=ws.xb,
+            buffer=ws.V,
         )
 
     def _weights(self, dtype=None):
