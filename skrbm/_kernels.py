@@ -221,24 +221,25 @@ class Gradient(NamedTuple):
     c: np.ndarray
 
 
-def phase_statistics(V, H, weights, scratch_H, grad):
-    """The weighted statistics of stacked rows, ``grad = (H, V, H^T V)``.
+def phase_statistics(V, H, weights, grad, scratch_V, scratch_H):
+    """The weighted statistics of stacked rows into ``grad``.
 
     ``grad.W = H^T diag(weights) V``, ``grad.b = weights @ V`` and
     ``grad.c = weights @ H``. With the positive-phase rows first, weighted
     ``scale / n_pos``, and the negative-phase rows after them, weighted
     ``-scale / n_neg``, this is ``scale`` times the CD gradient in one
-    product instead of two.
+    product instead of two. The weights multiply the narrower of ``V`` and
+    ``H`` (into its scratch buffer), the cheaper of two equal products.
 
     Parameters
     ----------
     V : ndarray of shape (m, n_features)
     H : ndarray of shape (m, n_components)
     weights : ndarray of shape (m,)
-    scratch_H : ndarray of shape (m, n_components)
-        Receives ``diag(weights) H``.
     grad : Gradient
         Receives the three statistics.
+    scratch_V : ndarray of shape (m, n_features)
+    scratch_H : ndarray of shape (m, n_components)
 
     Returns
     -------
@@ -246,8 +247,12 @@ def phase_statistics(V, H, weights, scratch_H, grad):
     """
     column_sum(V, weights, grad.b)
     column_sum(H, weights, grad.c)
-    np.multiply(H, weights[:, None], out=scratch_H)
-    np.matmul(scratch_H.T, V, out=grad.W)
+    if V.shape[1] < H.shape[1]:
+        np.multiply(V, weights[:, None], out=scratch_V)
+        np.matmul(H.T, scratch_V, out=grad.W)
+    else:
+        np.multiply(H, weights[:, None], out=scratch_H)
+        np.matmul(scratch_H.T, V, out=grad.W)
     return grad
 
 
@@ -283,6 +288,7 @@ class CDWorkspace:
         self.V = _buffer((rows, n_features), dtype)
         self.H = _buffer((rows, n_components), dtype)
         self.weights = _buffer(rows, dtype)
+        self.scratch_V = _buffer((rows, n_features), dtype)
         self.scratch_H = _buffer((rows, n_components), dtype)
         self.diff = _buffer((batch_size, n_features), dtype)
         # Random draws are float32 for both dtypes (see sample_bernoulli).
@@ -374,8 +380,9 @@ def cd_gradient(
     weights = ws.weights[: n + m]
     weights[:n] = scale / n
     weights[n:] = -scale / m
-    rows = slice(0, n + m)
-    phase_statistics(ws.V[rows], ws.H[rows], weights, ws.scratch_H[rows], ws.grad)
+    stacked = (ws.V, ws.H, ws.scratch_V, ws.scratch_H)
+    V, H, scratch_V, scratch_H = (a[: n + m] for a in stacked)
+    phase_statistics(V, H, weights, ws.grad, scratch_V, scratch_H)
     for velocity, grad in zip(out, ws.grad, strict=True):
         accumulate(velocity, grad, beta)
     return sse, h0

@@ -96,12 +96,17 @@ def test_pcd_gradient_advances_chains_with_sampled_visibles():
     assert_allclose(grad_b, v0.mean(0) - v_neg.mean(0), rtol=1e-12)
 
 
-def test_phase_statistics_weight_each_row():
+@pytest.mark.parametrize("n_components", [2, 8])
+def test_phase_statistics_weight_each_row(n_components):
     rng = np.random.RandomState(4)
-    V, H = rng.rand(10, 5), rng.rand(10, 2)
+    V, H = rng.rand(10, 5), rng.rand(10, n_components)
     weights = np.r_[np.full(3, 0.5 / 3), np.full(7, -0.5 / 7)]
-    grad = Gradient(np.full((2, 5), np.nan), np.full(5, np.nan), np.full(2, np.nan))
-    phase_statistics(V, H, weights, np.empty_like(H), grad)
+    grad = Gradient(
+        np.full((n_components, 5), np.nan),
+        np.full(5, np.nan),
+        np.full(n_components, np.nan),
+    )
+    phase_statistics(V, H, weights, grad, np.empty_like(V), np.empty_like(H))
     # 0.5 * (positive phase mean - negative phase mean)
     expected_W = 0.5 * (H[:3].T @ V[:3] / 3 - H[3:].T @ V[3:] / 7)
     assert_allclose(grad.W, expected_W, rtol=1e-12)

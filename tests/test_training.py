@@ -58,3 +58,62 @@ def test_partial_fit_divergence_restores_the_previous_model():
     np.testing.assert_array_equal(rbm.components_, saved[0])
     np.testing.assert_array_equal(rbm.intercept_hidden_, saved[1])
     assert rbm.n_iter_ == 1
+
+
+@pytest.fixture
+def scipy_blas_calls(monkeypatch):
+    """Names of scipy's BLAS/LAPACK routines called while the fixture is active.
+
+    scipy ships an OpenBLAS of its own beside numpy's. Products that
+    alternate between the two make both thread pools spin on the same
+    cores (benchmarks/README.md), so skrbm's numerics must reach numpy's
+    BLAS only.
+    """
+    import scipy.linalg.blas
+    from scipy.linalg import _fblas, _flapack
+
+    calls = []
+
+    def counting(name, routine):
+        def wrapper(*args, **kwargs):
+            calls.append(name)
+            return routine(*args, **kwargs)
+
+        return wrapper
+
+    for module in (scipy.linalg.blas, _fblas, _flapack):
+        for name in dir(module):
+            routine = getattr(module, name)
+            if type(routine).__name__ == "fortran":
+                monkeypatch.setattr(module, name, counting(name, routine))
+    return calls
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        GaussianRBM(n_components=6, penalty="elasticnet", sparsity_target=0.1),
+        GaussianRBM(n_components=6, persistent=True, cd_steps=2),
+        GaussianRBM(n_components=6, early_stopping=True),
+        AutoencoderRefiner(GaussianRBM(n_components=6, n_iter=2), n_iter=2),
+        AutoencoderRefiner(None, n_components=6, tied=True, early_stopping=True),
+    ],
+    ids=["cd-elasticnet-sparsity", "pcd2", "early-stopping", "refiner", "tied"],
+)
+def test_numerics_reach_only_numpys_blas(estimator, dtype, scipy_blas_calls):
+    import scipy.linalg.blas
+
+    X = np.random.RandomState(0).standard_normal((60, 9)).astype(dtype)
+    est = estimator.set_params(n_iter=3, batch_size=16, random_state=0).fit(X)
+    est.partial_fit(X)
+    H = est.transform(X)
+    est.inverse_transform(H)
+    est.score(X)
+    if isinstance(est, GaussianRBM):
+        est.free_energy(X)
+        est.gibbs(X)
+    assert scipy_blas_calls == []
+    # the fixture does see a call into scipy's BLAS
+    scipy.linalg.blas.ddot(np.ones(2), np.ones(2))
+    assert scipy_blas_calls == ["ddot"]
