@@ -270,7 +270,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.quick:
         args.epochs, args.repeats = 1, 1
-        args.shapes = [s[:3] + (4 * s[2],) for s in args.shapes[:3]]
+        args.shapes = [(*s[:3], 4 * s[2]) for s in args.shapes[:3]]
 
     print(machine_info())
     print(
