@@ -19,11 +19,13 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import ThreadpoolController
 
-# Below this many multiply-adds per minibatch GEMM, one BLAS thread is
-# faster: thread start-up and synchronisation cost more than the product, and
-# on a busy machine a second spinning thread can make an epoch ten times
-# slower (see benchmarks/README.md).
-SINGLE_THREAD_GEMM_SIZE = 2**24
+# Below this many multiply-adds per minibatch product, a second BLAS thread
+# brings nothing (64 -> 100 units, batch 100: 0.6 M, same speed) or little,
+# and on a machine where another process keeps a core busy it makes an epoch
+# about twice as slow; from about a million on, two threads are faster on an
+# idle machine (0.9x at 1.6 M, 0.6-0.7x at 784 -> 500, batch 100). Measured
+# with benchmarks/bench_shapes.py (see benchmarks/README.md).
+SINGLE_THREAD_GEMM_SIZE = 2**20
 
 
 @functools.cache
@@ -32,7 +34,12 @@ def _controller():
 
 
 def blas_threads(batch_size, n_features, n_components):
-    """Context limiting BLAS to one thread for minibatch-sized products.
+    """Context limiting BLAS to one thread for small minibatch products.
+
+    Above :data:`SINGLE_THREAD_GEMM_SIZE` the BLAS keeps the thread count
+    it has, which is the caller's limit if one is set
+    (``threadpoolctl.threadpool_limits``, joblib workers); a limit is only
+    ever lowered, never raised.
 
     Parameters
     ----------

@@ -117,3 +117,43 @@ def test_numerics_reach_only_numpys_blas(estimator, dtype, scipy_blas_calls):
     # the fixture does see a call into scipy's BLAS
     scipy.linalg.blas.ddot(np.ones(2), np.ones(2))
     assert scipy_blas_calls == ["ddot"]
+
+
+def _numpy_blas_threads():
+    from threadpoolctl import threadpool_info
+
+    # numpy's BLAS is the one whose library file lives in numpy's folder
+    (info,) = [
+        i
+        for i in threadpool_info()
+        if i["user_api"] == "blas" and "numpy" in i["filepath"]
+    ]
+    return info["num_threads"]
+
+
+@pytest.mark.parametrize(
+    ("n_features", "caller_limit", "expected"),
+    [(8, 2, 1), (128, 2, 2), (128, 1, 1)],
+    ids=["small-product", "large-product", "caller-limit"],
+)
+def test_training_threads_follow_the_product_size_and_the_caller(
+    monkeypatch, n_features, caller_limit, expected
+):
+    from threadpoolctl import threadpool_limits
+
+    import skrbm._training
+
+    seen = []
+    run_epoch = skrbm._training.run_epoch
+
+    def spy(*args):
+        seen.append(_numpy_blas_threads())
+        return run_epoch(*args)
+
+    monkeypatch.setattr(skrbm._training, "run_epoch", spy)
+    # batch 128 x n_features x 128 hidden: 131 k or 2.1 M multiply-adds
+    X = np.random.RandomState(0).standard_normal((256, n_features))
+    with threadpool_limits(limits=caller_limit, user_api="blas"):
+        GaussianRBM(128, batch_size=128, n_iter=2, random_state=0).fit(X)
+        assert _numpy_blas_threads() == caller_limit
+    assert seen == [expected] * 2
