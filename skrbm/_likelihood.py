@@ -1,0 +1,466 @@
+"""Partition function, likelihood and samples of a Gaussian-Bernoulli RBM.
+
+Conventions are those of :mod:`skrbm._kernels`: ``W`` has shape
+``(n_components, n_features)``, ``b`` is the visible bias, ``c`` the hidden
+bias, samples are rows. Everything here computes in float64.
+
+The model has energy ``E(v, h) = 1/2 |v - b|^2 - c.h - v.W^T h`` and free
+energy ``F(v) = 1/2 |v - b|^2 - sum_j softplus(c_j + W_j . v)``, so
+``log p(v) = -F(v) - log Z``. For a binary hidden vector ``h`` with
+``u = h W`` the visible integral is Gaussian,
+``int exp(-E(v, h)) dv = (2 pi)^(D/2) exp(c.h + b.u + |u|^2 / 2)``, hence
+
+    ``log Z = (D/2) log(2 pi) + logsumexp_h [c.h + b.u + |u|^2 / 2]``.
+
+**Per-feature visible variance.** With standard deviations ``sigma`` and
+the energy ``|(v - b) / sigma|^2 / 2 - c.h - (v / sigma).W^T h`` (Hinton
+2010, section 13.2), ``x = v / sigma`` is distributed as the unit-variance
+model with visible bias ``b / sigma``: the functions that take ``sigma``
+rescale once in :func:`_unit_variance` and add the Jacobian
+``-sum(log sigma)`` to log-densities (``+sum(log sigma)`` to ``log Z``).
+
+**AIS** (Salakhutdinov and Murray 2008) anneals along
+``p_beta(v, h) ~ exp(-1/2 |v - b|^2 + c.h + beta v.W^T h)``, the RBM with
+weights ``beta W``. The base ``beta = 0`` keeps the model's own biases: its
+visibles are ``N(b, I)``, its hiddens independent with ``p(h_j = 1) =
+sigmoid(c_j)`` and ``log Z_0 = (D/2) log(2 pi) + sum_j softplus(c_j)``.
+Each intermediate model is an RBM, so the transitions are ordinary Gibbs
+steps and the hidden units are summed out of the weights exactly.
+"""
+
+from numbers import Integral, Real
+from typing import NamedTuple
+
+import numpy as np
+from scipy.special import logsumexp
+from sklearn.utils import check_random_state, check_scalar
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._base import FLOAT_DTYPES, generator_from
+from ._kernels import free_energy, sigmoid
+from ._refiner import AutoencoderRefiner, rbm_weights
+
+#: Largest hidden layer whose 2^H states :func:`log_partition_exact` sums.
+EXACT_MAX_COMPONENTS = 20
+
+# Entries of one block of hidden-state log-weights (8 MB in float64).
+_BLOCK_ENTRIES = 2**20
+
+#: Default AIS schedule length and number of chains (each direction).
+N_TEMPERATURES = 2000
+N_CHAINS = 100
+
+# Half-width of the intervals, in standard errors of the mean weight.
+_N_STD_ERRORS = 3.0
+
+
+class LogPartition(NamedTuple):
+    """Estimate of the log partition function ``log Z`` of an RBM, in nats.
+
+    Attributes
+    ----------
+    estimate : float
+        Exact value, or the forward AIS estimate ``log mean(w)``.
+    lower : float
+        Lower end of the bracket: forward AIS with the mean importance
+        weight lowered by 3 standard errors (``-inf`` when the weights are
+        too spread for that). Equal to ``estimate`` when exact.
+    upper : float
+        Upper end of the bracket: reverse AIS with its mean weight lowered
+        by 3 standard errors (``inf`` when too spread). Equal to
+        ``estimate`` when exact.
+    reverse : float
+        Reverse AIS point estimate (``estimate`` when exact).
+    method : {"exact", "ais"}
+        How the value was obtained.
+    """
+
+    estimate: float
+    lower: float
+    upper: float
+    reverse: float
+    method: str
+
+
+def _unit_variance(b, sigma):
+    """Visible bias of the equivalent unit-variance model and ``sum(log sigma)``."""
+    if sigma is None:
+        return b, 0.0
+    sigma = np.asarray(sigma, dtype=np.float64)
+    return b / sigma, float(np.sum(np.log(sigma)))
+
+
+def log_unnormalized(X, W, b, c, sigma=None):
+    """Unnormalized log-density ``-F(v)`` of visible vectors.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    W : ndarray of shape (n_components, n_features)
+    b : ndarray of shape (n_features,)
+    c : ndarray of shape (n_components,)
+    sigma : ndarray of shape (n_features,), optional
+        Visible standard deviations; ones by default.
+
+    Returns
+    -------
+    log_density : ndarray of shape (n_samples,)
+        ``log p(v) + log Z``, float64.
+    """
+    X, W, b, c = (np.asarray(a, dtype=np.float64) for a in (X, W, b, c))
+    b_unit, log_det = _unit_variance(b, sigma)
+    if sigma is not None:
+        X = X / np.asarray(sigma, dtype=np.float64)
+    return -free_energy(X, W, b_unit, c) - log_det
+
+
+def _binary_patterns(n_bits):
+    """All ``2^n_bits`` binary vectors, one per row, float64."""
+    codes = np.arange(2**n_bits)[:, None] >> np.arange(n_bits)
+    return (codes & 1).astype(np.float64)
+
+
+class _HalfStates(NamedTuple):
+    """The hidden states of a subset of hidden units, enumerated."""
+
+    patterns: np.ndarray  # (2^m, m) binary
+    U: np.ndarray  # patterns @ W_subset
+    log_weight: np.ndarray  # c.h + b.u + |u|^2 / 2 of the subset alone
+
+
+def _half_states(W, b, c):
+    patterns = _binary_patterns(W.shape[0])
+    U = patterns @ W
+    log_weight = patterns @ c + U @ b + 0.5 * np.einsum("ij,ij->i", U, U)
+    return _HalfStates(patterns, U, log_weight)
+
+
+def _split_states(W, b, c):
+    """Enumerate the hidden states as (low half) x (high half).
+
+    With ``h = (h_low, h_high)`` and ``u = u_low + u_high``, the log-weight
+    of ``h`` is ``low.log_weight + high.log_weight + u_low . u_high``: a
+    ``2^H`` table costs one product of the two halves' ``U`` matrices.
+    """
+    W, b, c = (np.asarray(a, dtype=np.float64) for a in (W, b, c))
+    n_low = (W.shape[0] + 1) // 2
+    return (
+        _half_states(W[:n_low], b, c[:n_low]),
+        _half_states(W[n_low:], b, c[n_low:]),
+    )
+
+
+def _high_log_masses(low, high):
+    """``logsumexp`` over the low states for each high state, in blocks."""
+    step = max(1, _BLOCK_ENTRIES // low.U.shape[0])
+    masses = np.empty(high.U.shape[0])
+    for start in range(0, high.U.shape[0], step):
+        block = slice(start, start + step)
+        table = low.U @ high.U[block].T
+        table += low.log_weight[:, None]
+        masses[block] = logsumexp(table, axis=0) + high.log_weight[block]
+    return masses
+
+
+def check_exact_size(n_components):
+    """Refuse a hidden layer too large for exact enumeration."""
+    if n_components > EXACT_MAX_COMPONENTS:
+        raise ValueError(
+            f"The exact partition function sums 2^n_components hidden states and "
+            f"is limited to n_components <= {EXACT_MAX_COMPONENTS}; this model has "
+            f"{n_components} hidden units. Use method='ais' instead."
+        )
+
+
+def log_partition_exact(W, b, c, sigma=None):
+    """Exact ``log Z`` by enumerating the ``2^H`` hidden states in blocks.
+
+    The visible units are integrated out in closed form (module docstring).
+    Memory is bounded by one block of about a million log-weights.
+
+    Parameters
+    ----------
+    W : ndarray of shape (n_components, n_features)
+    b : ndarray of shape (n_features,)
+    c : ndarray of shape (n_components,)
+    sigma : ndarray of shape (n_features,), optional
+        Visible standard deviations; ones by default.
+
+    Returns
+    -------
+    log_z : float
+
+    Raises
+    ------
+    ValueError
+        If ``n_components > EXACT_MAX_COMPONENTS``.
+    """
+    check_exact_size(np.shape(W)[0])
+    b_unit, log_det = _unit_variance(np.asarray(b, dtype=np.float64), sigma)
+    low, high = _split_states(W, b_unit, c)
+    gaussian = 0.5 * np.shape(W)[1] * np.log(2 * np.pi)
+    return float(gaussian + log_det + logsumexp(_high_log_masses(low, high)))
+
+
+def _gumbel_argmax(log_weights, rng):
+    """One categorical draw per row of ``log_weights`` (Gumbel-max trick)."""
+    return np.argmax(log_weights + rng.gumbel(size=log_weights.shape), axis=-1)
+
+
+def sample_exact(W, b, c, n_samples, rng):
+    """Independent exact samples ``v ~ p(v)`` of a small RBM.
+
+    The hidden state is drawn from its marginal ``p(h)``, high half first
+    and then the low half given the high half, and ``v ~ N(h W + b, I)``.
+
+    Parameters
+    ----------
+    W : ndarray of shape (n_components, n_features)
+    b : ndarray of shape (n_features,)
+    c : ndarray of shape (n_components,)
+    n_samples : int
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    V : ndarray of shape (n_samples, n_features)
+        Float64 samples.
+    """
+    check_exact_size(np.shape(W)[0])
+    low, high = _split_states(W, b, c)
+    masses = _high_log_masses(low, high)
+    j = _gumbel_argmax(np.broadcast_to(masses, (n_samples, masses.size)), rng)
+    columns = high.U[j] @ low.U.T + low.log_weight
+    i = _gumbel_argmax(columns, rng)
+    V = low.U[i] + high.U[j] + b
+    V += rng.standard_normal(V.shape)
+    return V
+
+
+def gibbs_step(V, W, b, c, rng, beta=1.0, activations=None):
+    """One Gibbs step ``h ~ p(h | v)``, ``v' ~ N(beta h W + b, I)``.
+
+    Computes in the dtype of ``V``.
+
+    Parameters
+    ----------
+    V : ndarray of shape (n_samples, n_features)
+    W : ndarray of shape (n_components, n_features)
+    b : ndarray of shape (n_features,)
+    c : ndarray of shape (n_components,)
+    rng : numpy.random.Generator
+    beta : float, default=1.0
+        Inverse temperature scaling the weights (1 is the model itself).
+    activations : ndarray of shape (n_samples, n_components), optional
+        ``V @ W.T`` when the caller has it already.
+
+    Returns
+    -------
+    V_new : ndarray of shape (n_samples, n_features)
+    """
+    A = V @ W.T if activations is None else activations
+    P = sigmoid(beta * A + c)
+    H = (rng.random(P.shape, dtype=P.dtype) < P).astype(P.dtype)
+    V_new = beta * (H @ W) + b
+    V_new += rng.standard_normal(V_new.shape, dtype=V_new.dtype)
+    return V_new
+
+
+def _sum_softplus(A, c, beta):
+    return np.logaddexp(0.0, beta * A + c).sum(axis=1)
+
+
+def anneal(V, W, b, c, betas, rng):
+    """Log importance weights of annealing chains along ``betas``.
+
+    For each step ``k`` the weight gains ``log p*_k(v) - log p*_{k-1}(v)``
+    and ``v`` then moves by a Gibbs step at ``betas[k]``. With
+    ``betas`` increasing from 0 and ``V ~ p_0`` this is forward AIS,
+    ``E[w] = Z_1 / Z_0``; with ``betas`` decreasing from 1 and ``V ~ p_1``
+    it is reverse AIS, ``E[w] = Z_0 / Z_1``.
+
+    Parameters
+    ----------
+    V : ndarray of shape (n_chains, n_features)
+        Chains distributed as ``p_{betas[0]}``.
+    W, b, c : ndarray
+        Model parameters, float64.
+    betas : ndarray of shape (n_temperatures,)
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    log_w : ndarray of shape (n_chains,)
+    V : ndarray of shape (n_chains, n_features)
+        The chains before the last transition (distributed as about
+        ``p_{betas[-1]}``).
+    """
+    log_w = np.zeros(V.shape[0])
+    for k in range(1, len(betas)):
+        A = V @ W.T
+        log_w += _sum_softplus(A, c, betas[k]) - _sum_softplus(A, c, betas[k - 1])
+        if k < len(betas) - 1:
+            V = gibbs_step(V, W, b, c, rng, betas[k], activations=A)
+    return log_w, V
+
+
+def log_mean_exp(log_w):
+    """``log mean(w)`` and the same with the mean lowered by 3 standard errors.
+
+    Parameters
+    ----------
+    log_w : ndarray of shape (n,)
+        Log weights, ``n >= 2``.
+
+    Returns
+    -------
+    log_mean : float
+    log_lowered : float
+        ``log(mean(w) - 3 * std(w) / sqrt(n))``, ``-inf`` if not positive.
+    """
+    shift = np.max(log_w)
+    w = np.exp(log_w - shift)
+    mean = np.mean(w)
+    lowered = mean - _N_STD_ERRORS * np.std(w, ddof=1) / np.sqrt(w.size)
+    log_lowered = np.log(lowered) if lowered > 0 else -np.inf
+    return float(shift + np.log(mean)), float(shift + log_lowered)
+
+
+def temperatures(n_temperatures):
+    """The default annealing schedule: ``beta = sin(pi t / 2)^2`` for even ``t``.
+
+    Denser at both ends than a linear schedule, where the weight
+    increments of a trained model vary the most.
+
+    Parameters
+    ----------
+    n_temperatures : int
+        Number of distributions, both ends included (``>= 2``).
+
+    Returns
+    -------
+    betas : ndarray of shape (n_temperatures,)
+        From 0 to 1.
+    """
+    return np.sin(0.5 * np.pi * np.linspace(0.0, 1.0, n_temperatures)) ** 2
+
+
+def ais(W, b, c, n_temperatures, n_chains, rng, sigma=None):
+    """``log Z`` by forward and reverse annealed importance sampling.
+
+    Forward AIS starts from the base model (``W = 0``, the model's biases)
+    and anneals to the model: ``log mean(w)`` underestimates ``log Z`` in
+    expectation (Jensen) and overestimates it by ``t`` nats with
+    probability below ``exp(-t)`` (Markov). Reverse AIS starts from the
+    model and anneals back to the base: ``log Z_0 - log mean(w)``
+    overestimates ``log Z`` in the same sense. Lowering each mean weight by
+    3 standard errors widens both sides into the bracket
+    ``[lower, upper]``.
+
+    The reverse chains start from exact model samples when the hidden layer
+    is small enough to enumerate (:data:`EXACT_MAX_COMPONENTS`); otherwise
+    from the forward chains' end points after ``n_temperatures`` more Gibbs
+    steps on the model, and the upper end is then only as conservative as
+    those chains are close to equilibrium.
+
+    Parameters
+    ----------
+    W : ndarray of shape (n_components, n_features)
+    b : ndarray of shape (n_features,)
+    c : ndarray of shape (n_components,)
+    n_temperatures : int
+        Number of distributions on the path, both ends included.
+    n_chains : int
+        Number of chains in each direction.
+    rng : numpy.random.Generator
+    sigma : ndarray of shape (n_features,), optional
+        Visible standard deviations; ones by default.
+
+    Returns
+    -------
+    result : LogPartition
+
+    References
+    ----------
+    R. Salakhutdinov and I. Murray, "On the quantitative analysis of deep
+    belief networks", ICML 2008.
+
+    Y. Burda, R. Grosse and R. Salakhutdinov, "Accurate and conservative
+    estimates of MRF log-likelihood using reverse annealing", AISTATS 2015.
+    """
+    W, b, c = (np.asarray(a, dtype=np.float64) for a in (W, b, c))
+    b, log_det = _unit_variance(b, sigma)
+    log_z0 = 0.5 * W.shape[1] * np.log(2 * np.pi) + np.logaddexp(0.0, c).sum()
+    log_z0 += log_det
+    betas = temperatures(n_temperatures)
+
+    V = b + rng.standard_normal((n_chains, W.shape[1]))
+    log_w, V = anneal(V, W, b, c, betas, rng)
+    forward, lower = log_mean_exp(log_w)
+
+    if W.shape[0] <= EXACT_MAX_COMPONENTS:
+        V = sample_exact(W, b, c, n_chains, rng)
+    else:
+        for _ in range(n_temperatures):
+            V = gibbs_step(V, W, b, c, rng)
+    log_w, _ = anneal(V, W, b, c, betas[::-1], rng)
+    reverse, reverse_lowered = log_mean_exp(log_w)
+    return LogPartition(
+        estimate=float(log_z0 + forward),
+        lower=float(log_z0 + lower),
+        upper=float(log_z0 - reverse_lowered),
+        reverse=float(log_z0 - reverse),
+        method="ais",
+    )
+
+
+def _model_parameters(rbm):
+    """``W, b, c`` of a fitted Gaussian-Bernoulli RBM, float64, checked."""
+    if isinstance(rbm, AutoencoderRefiner):
+        raise TypeError(
+            "An AutoencoderRefiner is an autoencoder and defines no probability "
+            "density. Compute the likelihood of the RBM it was pretrained from, "
+            "its estimator_ attribute, instead."
+        )
+    check_is_fitted(rbm)
+    n_features = getattr(rbm, "n_features_in_", np.shape(rbm.components_)[1])
+    W, c, b = rbm_weights(rbm, n_features)
+    return tuple(np.asarray(a, dtype=np.float64) for a in (W, b, c))
+
+
+def _check_count(value, name, minimum):
+    check_scalar(value, name, Integral, min_val=minimum)
+
+
+def compute_log_partition(rbm, method, n_temperatures, n_chains, random_state):
+    """Body of :func:`skrbm.metrics.log_partition`."""
+    if method not in {"auto", "exact", "ais"}:
+        raise ValueError(
+            f"method must be 'auto', 'exact' or 'ais'; got {method!r} instead."
+        )
+    W, b, c = _model_parameters(rbm)
+    if method == "exact" or (method == "auto" and W.shape[0] <= EXACT_MAX_COMPONENTS):
+        log_z = log_partition_exact(W, b, c)
+        return LogPartition(log_z, log_z, log_z, log_z, "exact")
+    _check_count(n_temperatures, "n_temperatures", 2)
+    _check_count(n_chains, "n_chains", 2)
+    rng = generator_from(check_random_state(random_state))
+    return ais(W, b, c, n_temperatures, n_chains, rng)
+
+
+def log_likelihood_of(rbm, X, method, log_partition, random_state):
+    """Body of :func:`skrbm.metrics.log_likelihood`."""
+    W, b, c = _model_parameters(rbm)
+    X = validate_data(rbm, X, reset=False, dtype=FLOAT_DTYPES)
+    if log_partition is None:
+        log_partition = compute_log_partition(
+            rbm, method, N_TEMPERATURES, N_CHAINS, random_state
+        )
+    if isinstance(log_partition, LogPartition):
+        log_partition = log_partition.estimate
+    elif not isinstance(log_partition, Real):
+        raise TypeError(
+            "log_partition must be the result of skrbm.metrics.log_partition or a "
+            f"number; got {type(log_partition).__name__}."
+        )
+    return log_unnormalized(X, W, b, c) - log_partition
