@@ -464,3 +464,28 @@ def log_likelihood_of(rbm, X, method, log_partition, random_state):
             f"number; got {type(log_partition).__name__}."
         )
     return log_unnormalized(X, W, b, c) - log_partition
+
+
+def gibbs_samples(rbm, n_samples, n_steps, thin, init, random_state):
+    """Body of :meth:`GaussianRBM.sample <skrbm.GaussianRBM.sample>`."""
+    _model_parameters(rbm)
+    _check_count(n_samples, "n_samples", 1)
+    _check_count(n_steps, "n_steps", 0)
+    _check_count(thin, "thin", 1)
+    W, b, c = rbm.components_, rbm.intercept_visible_, rbm.intercept_hidden_
+    rng = generator_from(check_random_state(random_state))
+    if isinstance(init, str):
+        if init != "noise":
+            raise ValueError(f"init must be 'noise' or an array; got {init!r}.")
+        V = b + rng.standard_normal((n_samples, b.size), dtype=b.dtype)
+    else:
+        V = validate_data(rbm, init, reset=False, dtype=FLOAT_DTYPES)
+        V = V.astype(W.dtype)
+    for _ in range(n_steps):
+        V = gibbs_step(V, W, b, c, rng)
+    samples = [V]
+    for _ in range(-(-n_samples // V.shape[0]) - 1):
+        for _ in range(thin):
+            V = gibbs_step(V, W, b, c, rng)
+        samples.append(V)
+    return np.concatenate(samples)[:n_samples]

@@ -432,3 +432,87 @@ class GaussianRBM(
     def _reconstruct(self, X):
         W, c, b = self._cast_params(X.dtype)
         return mean_visibles(mean_hiddens(X, W, c), W, b)
+
+    def log_likelihood(
+        self, X, *, method="auto", log_partition=None, random_state=None
+    ):
+        """Log-likelihood of each sample, ``-F(v) - log Z``, in nats.
+
+        Unlike :meth:`score_samples` (minus the reconstruction error), this
+        is the model's density of ``X``. See
+        :func:`skrbm.metrics.log_likelihood`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data, in the units the model was trained on.
+        method : {"auto", "exact", "ais"}, default="auto"
+            How to compute ``log Z`` when ``log_partition`` is not given:
+            exact enumeration (at most 20 hidden units), annealed
+            importance sampling, or exact when possible.
+        log_partition : LogPartition or float, optional
+            A result of :func:`skrbm.metrics.log_partition` (its
+            ``estimate`` is used) or a number, reused as it is.
+        random_state : int, RandomState instance or None, default=None
+            Seeds AIS when it is used. The estimator's own random state is
+            neither used nor changed.
+
+        Returns
+        -------
+        log_likelihood : ndarray of shape (n_samples,)
+            Float64, whatever the dtype of ``X``.
+
+        See Also
+        --------
+        skrbm.metrics.log_partition : ``log Z`` with a bracket.
+        skrbm.metrics.log_likelihood_scorer : Model selection on likelihood.
+        """
+        from ._likelihood import log_likelihood_of
+
+        return log_likelihood_of(self, X, method, log_partition, random_state)
+
+    def sample(
+        self, n_samples, *, n_steps=1000, thin=10, init="noise", random_state=None
+    ):
+        """Draw visible samples from the model by Gibbs sampling.
+
+        Each chain alternates ``h ~ p(h | v)`` and ``v ~ N(h W + b, I)``.
+        After ``n_steps`` steps of burn-in every chain gives a sample, then
+        one more every ``thin`` steps until there are ``n_samples``.
+
+        Parameters
+        ----------
+        n_samples : int
+            Number of samples.
+        n_steps : int, default=1000
+            Burn-in: Gibbs steps before the first sample of each chain.
+        thin : int, default=10
+            Gibbs steps between two samples of the same chain (used only
+            when there are fewer chains than samples).
+        init : "noise" or array-like of shape (n_chains, n_features), \
+                default="noise"
+            Starting points: ``n_samples`` chains from
+            ``N(intercept_visible_, I)``, or one chain per row, e.g. data.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the chains. The estimator's own random state is neither
+            used nor changed, so later :meth:`partial_fit` calls are
+            unaffected.
+
+        Returns
+        -------
+        samples : ndarray of shape (n_samples, n_features)
+            Visible samples (with their Gaussian noise), in the dtype of
+            ``components_``; the samples of one step come chain by chain.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skrbm import GaussianRBM
+        >>> X = np.random.RandomState(0).standard_normal((200, 16))
+        >>> rbm = GaussianRBM(n_components=8, n_iter=5, random_state=0).fit(X)
+        >>> rbm.sample(5, n_steps=100, random_state=0).shape
+        (5, 16)
+        """
+        from ._likelihood import gibbs_samples
+
+        return gibbs_samples(self, n_samples, n_steps, thin, init, random_state)

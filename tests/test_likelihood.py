@@ -1,0 +1,296 @@
+import itertools
+
+import numpy as np
+import pytest
+from scipy import integrate
+from scipy.special import logsumexp
+from scipy.stats import multivariate_normal
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skrbm import AutoencoderRefiner, GaussianRBM
+from skrbm._likelihood import (
+    EXACT_MAX_COMPONENTS,
+    log_partition_exact,
+    log_unnormalized,
+    sample_exact,
+)
+from skrbm.metrics import (
+    LogPartition,
+    log_likelihood,
+    log_likelihood_scorer,
+    log_partition,
+)
+
+
+def random_parameters(n_components, n_features, scale=0.5, seed=0):
+    rng = np.random.default_rng(seed)
+    W = rng.normal(0.0, scale, (n_components, n_features))
+    return W, rng.normal(size=n_features), rng.normal(size=n_components)
+
+
+def energy_integrand(W, b, c, sigma):
+    """``sum_h exp(-E(v, h))`` from the energy itself, ``sigma``-scaled."""
+    states = np.array(list(itertools.product([0, 1], repeat=W.shape[0])))
+
+    def integrand(*v):
+        x = np.asarray(v) / sigma
+        neg_energy = -0.5 * np.sum((x - b / sigma) ** 2) + states @ (c + W @ x)
+        return np.exp(neg_energy).sum()
+
+    return integrand
+
+
+def fitted_rbm(X, n_components, dtype=np.float64, seed=0):
+    rbm = GaussianRBM(n_components, n_iter=20, random_state=seed)
+    return rbm.fit(X.astype(dtype))
+
+
+@pytest.fixture(scope="module")
+def rbm12(patches):
+    return fitted_rbm(patches[0], 12)
+
+
+@pytest.mark.parametrize("sigma", [None, np.array([0.5])])
+def test_exact_log_partition_matches_integration_1d(sigma):
+    W, b, c = random_parameters(3, 1)
+    scale = np.ones(1) if sigma is None else sigma
+    Z, _ = integrate.quad(
+        energy_integrand(W, b, c, scale), -np.inf, np.inf, epsabs=0, epsrel=1e-12
+    )
+    assert log_partition_exact(W, b, c, sigma) == pytest.approx(np.log(Z), rel=1e-8)
+
+
+@pytest.mark.parametrize("sigma", [None, np.array([0.5, 2.0])])
+def test_exact_log_partition_matches_integration_2d(sigma):
+    W, b, c = random_parameters(2, 2)
+    scale = np.ones(2) if sigma is None else sigma
+    lo, hi = b * scale - 30 * scale, b * scale + 30 * scale
+    Z, _ = integrate.dblquad(
+        energy_integrand(W, b, c, scale),
+        lo[1],
+        hi[1],
+        lo[0],
+        hi[0],
+        epsabs=0,
+        epsrel=1e-11,
+    )
+    assert log_partition_exact(W, b, c, sigma) == pytest.approx(np.log(Z), rel=1e-8)
+
+
+@pytest.mark.parametrize("n_components", [1, 6, 9])
+def test_exact_log_partition_matches_brute_force(n_components):
+    W, b, c = random_parameters(n_components, 5)
+    states = np.array(list(itertools.product([0, 1], repeat=n_components)))
+    U = states @ W
+    terms = states @ c + U @ b + 0.5 * np.sum(U**2, axis=1)
+    expected = 2.5 * np.log(2 * np.pi) + logsumexp(terms)
+    assert log_partition_exact(W, b, c) == pytest.approx(expected, rel=1e-12)
+
+
+def test_zero_weights_give_the_gaussian_density():
+    W, b, c = random_parameters(4, 3)
+    W[:] = 0
+    X = np.random.default_rng(1).normal(size=(5, 3))
+    log_p = log_unnormalized(X, W, b, c) - log_partition_exact(W, b, c)
+    expected = multivariate_normal(b).logpdf(X)
+    np.testing.assert_allclose(log_p, expected, rtol=1e-12)
+
+
+def test_exact_samples_have_the_model_mean():
+    W, b, c = random_parameters(6, 4, scale=0.8)
+    V = sample_exact(W, b, c, 20000, np.random.default_rng(0))
+    states = np.array(list(itertools.product([0, 1], repeat=6)), dtype=float)
+    U = states @ W
+    weights = np.exp(states @ c + U @ b + 0.5 * np.sum(U**2, axis=1))
+    mean = b + weights @ U / weights.sum()
+    stderr = V.std(axis=0) / np.sqrt(len(V))
+    assert np.all(np.abs(V.mean(axis=0) - mean) < 4 * stderr)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_ais_is_close_to_exact(patches, dtype):
+    rbm = fitted_rbm(patches[0], 12, dtype)
+    exact = log_partition(rbm, method="exact")
+    ais = log_partition(rbm, method="ais", random_state=0)
+    assert ais.method == "ais"
+    assert abs(ais.estimate - exact.estimate) <= 0.3
+    assert ais.lower <= exact.estimate <= ais.upper
+
+
+def test_exact_result_is_one_number(rbm12):
+    result = log_partition(rbm12)
+    assert result.method == "exact"
+    assert result.estimate == result.lower == result.upper == result.reverse
+
+
+def test_bracket_is_ordered(rbm12):
+    result = log_partition(rbm12, method="ais", n_temperatures=300, random_state=1)
+    assert result.lower <= result.estimate <= result.reverse <= result.upper
+
+
+def test_bracket_is_ordered_beyond_exact_size(patches):
+    rbm = fitted_rbm(patches[0], EXACT_MAX_COMPONENTS + 4)
+    result = log_partition(rbm, n_temperatures=300, random_state=0)
+    assert result.method == "ais"
+    assert result.lower <= result.estimate <= result.reverse <= result.upper
+    assert result.upper - result.lower < 2.0
+
+
+def test_ais_is_deterministic_per_random_state(rbm12):
+    def run(seed):
+        return log_partition(
+            rbm12, method="ais", n_temperatures=50, n_chains=10, random_state=seed
+        )
+
+    assert run(3) == run(3)
+    assert run(3).estimate != run(4).estimate
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_log_likelihood_is_minus_free_energy_minus_log_z(patches, dtype):
+    rbm = fitted_rbm(patches[0], 8, dtype)
+    X = patches[1].astype(dtype)
+    log_z = log_partition(rbm).estimate
+    scores = rbm.log_likelihood(X)
+    assert scores.dtype == np.float64
+    expected = -rbm.free_energy(X).astype(np.float64) - log_z
+    np.testing.assert_allclose(scores, expected, rtol=1e-5)
+    np.testing.assert_array_equal(scores, log_likelihood(rbm, X))
+
+
+def test_log_likelihood_reuses_the_given_log_partition(rbm12, patches):
+    X = patches[1]
+    given = LogPartition(100.0, 99.0, 101.0, 100.5, "ais")
+    expected = rbm12.log_likelihood(X) + log_partition(rbm12).estimate - 100.0
+    np.testing.assert_allclose(rbm12.log_likelihood(X, log_partition=given), expected)
+    np.testing.assert_allclose(rbm12.log_likelihood(X, log_partition=100.0), expected)
+
+
+def test_scaler_jacobian_gives_the_density_of_raw_data():
+    rng = np.random.default_rng(0)
+    X = rng.normal(3.0, [0.5, 2.0, 4.0], size=(300, 3))
+    pipe = make_pipeline(StandardScaler(), GaussianRBM(2, n_iter=2, random_state=0))
+    scaler, rbm = pipe.fit(X).steps[0][1], pipe[-1]
+    rbm.components_[:] = 0
+    raw = log_likelihood_scorer(pipe, X) - np.sum(np.log(scaler.scale_))
+    mean = scaler.mean_ + scaler.scale_ * rbm.intercept_visible_
+    gaussian = multivariate_normal(mean, np.diag(scaler.scale_**2))
+    assert raw == pytest.approx(gaussian.logpdf(X).mean(), rel=1e-10)
+
+
+def test_scorer_applies_the_pipeline_transforms(patches):
+    X = patches[1] * 3.0 + 1.0
+    pipe = make_pipeline(StandardScaler(), GaussianRBM(8, n_iter=5, random_state=0))
+    pipe.fit(X)
+    expected = pipe[-1].log_likelihood(pipe[0].transform(X)).mean()
+    assert log_likelihood_scorer(pipe, X) == pytest.approx(expected, rel=1e-12)
+
+
+def test_scorer_selects_in_grid_search(patches):
+    X = patches[0][:300]
+    search = GridSearchCV(
+        GaussianRBM(n_iter=5, random_state=0),
+        {"n_components": [2, 8]},
+        scoring=log_likelihood_scorer,
+        cv=2,
+    ).fit(X)
+    scores = search.cv_results_["mean_test_score"]
+    assert np.all(np.isfinite(scores)) and scores[1] > scores[0]
+
+
+def test_sampling_and_likelihood_leave_training_unchanged(X_small):
+    def train(disturb):
+        rbm = GaussianRBM(4, n_iter=2, batch_size=20, random_state=0).fit(X_small)
+        if disturb:
+            rbm.sample(3, n_steps=5)
+            rbm.log_likelihood(X_small)
+            log_partition(rbm, method="ais", n_temperatures=10)
+        return rbm.partial_fit(X_small).components_
+
+    np.testing.assert_array_equal(train(False), train(True))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_samples_follow_the_model(dtype):
+    W, b, c = random_parameters(5, 3, scale=0.8)
+    rbm = GaussianRBM(5).fit(np.zeros((2, 3), dtype=dtype))
+    rbm.components_[:], rbm.intercept_visible_[:], rbm.intercept_hidden_[:] = W, b, c
+    V = rbm.sample(4000, n_steps=200, random_state=0)
+    assert V.dtype == dtype
+    exact = sample_exact(W, b, c, 4000, np.random.default_rng(0))
+    stderr = np.hypot(V.std(axis=0), exact.std(axis=0)) / np.sqrt(4000)
+    assert np.all(np.abs(V.mean(axis=0) - exact.mean(axis=0)) < 4 * stderr)
+    np.testing.assert_allclose(V.std(axis=0), exact.std(axis=0), rtol=0.05)
+
+
+def test_samples_from_data_use_one_chain_per_row(rbm12, patches):
+    init = patches[1][:4]
+    V = rbm12.sample(10, n_steps=0, thin=1, init=init, random_state=0)
+    assert V.shape == (10, 64)
+    np.testing.assert_array_equal(V[:4], init)
+    np.testing.assert_array_equal(
+        V, rbm12.sample(10, n_steps=0, thin=1, init=init, random_state=0)
+    )
+
+
+def test_log_partition_refuses_too_many_hidden_units_for_exact(patches):
+    rbm = fitted_rbm(patches[0][:200], EXACT_MAX_COMPONENTS + 1)
+    with pytest.raises(ValueError, match=r"n_components <= 20.*method='ais'"):
+        log_partition(rbm, method="exact")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"n_chains": 0}, "n_chains == 0, must be >= 2"),
+        ({"n_chains": 1}, "n_chains == 1, must be >= 2"),
+        ({"n_temperatures": 0}, "n_temperatures == 0, must be >= 2"),
+        ({"method": "exakt"}, "method must be 'auto', 'exact' or 'ais'"),
+    ],
+)
+def test_log_partition_refuses_bad_arguments(rbm12, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        log_partition(rbm12, **{"method": "ais", **kwargs})
+
+
+def test_unfitted_model_is_refused():
+    rbm = GaussianRBM(4)
+    with pytest.raises(NotFittedError):
+        log_partition(rbm)
+    with pytest.raises(NotFittedError):
+        rbm.log_likelihood(np.zeros((2, 3)))
+    with pytest.raises(NotFittedError):
+        rbm.sample(2)
+
+
+def test_wrong_width_is_refused(rbm12):
+    with pytest.raises(
+        ValueError, match="X has 9 features, but GaussianRBM is expecting 64"
+    ):
+        rbm12.log_likelihood(np.zeros((2, 9)))
+    with pytest.raises(ValueError, match="X has 9 features"):
+        rbm12.sample(2, init=np.zeros((2, 9)))
+
+
+def test_bad_sampling_arguments_are_refused(rbm12):
+    with pytest.raises(ValueError, match="n_samples == 0, must be >= 1"):
+        rbm12.sample(0)
+    with pytest.raises(ValueError, match="thin == 0, must be >= 1"):
+        rbm12.sample(2, thin=0)
+    with pytest.raises(ValueError, match="init must be 'noise' or an array"):
+        rbm12.sample(2, init="data")
+
+
+def test_refiner_is_refused(X_small):
+    refiner = AutoencoderRefiner(GaussianRBM(3, n_iter=1), n_iter=1).fit(X_small)
+    with pytest.raises(TypeError, match="estimator_"):
+        log_likelihood_scorer(refiner, X_small)
+    assert np.all(np.isfinite(log_likelihood(refiner.estimator_, X_small)))
+
+
+def test_log_likelihood_refuses_a_bad_log_partition(rbm12, patches):
+    with pytest.raises(TypeError, match="log_partition must be"):
+        rbm12.log_likelihood(patches[1], log_partition="100")
