@@ -7,6 +7,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit, logsumexp
 
+import skrbm._kernels
 from skrbm._kernels import (
     AEGradient,
     AEWorkspace,
@@ -20,9 +21,10 @@ from skrbm._kernels import (
     free_energy,
     l1_threshold,
     mean_hiddens,
-    phase_statistics,
     sigmoid,
     soft_threshold,
+    split_statistics,
+    stacked_statistics,
 )
 
 
@@ -55,7 +57,15 @@ def test_free_energy_matches_brute_force_sum_over_hidden_states():
     assert_allclose(free_energy(V, W, b, c), expected, rtol=1e-12)
 
 
-def test_cd1_gradient_matches_textbook_formula_with_same_draws():
+@pytest.fixture(params=["small", "large"])
+def model_size(request, monkeypatch):
+    """Run a test on both code paths of the CD step (see SMALL_MODEL_SIZE)."""
+    if request.param == "large":
+        monkeypatch.setattr(skrbm._kernels, "SMALL_MODEL_SIZE", 0)
+    return request.param
+
+
+def test_cd1_gradient_matches_textbook_formula_with_same_draws(model_size):
     W, b, c = tiny_model()
     v0 = np.random.RandomState(2).standard_normal((6, 4))
     ws = CDWorkspace(6, 4, 3, None, np.float64)
@@ -74,7 +84,7 @@ def test_cd1_gradient_matches_textbook_formula_with_same_draws():
     assert sse == pytest.approx(np.sum((v0 - v1) ** 2), rel=1e-12)
 
 
-def test_pcd_gradient_advances_chains_with_sampled_visibles():
+def test_pcd_gradient_advances_chains_with_sampled_visibles(model_size):
     W, b, c = tiny_model()
     v0 = np.random.RandomState(3).standard_normal((5, 4))
     chains = np.zeros((8, 3))
@@ -97,21 +107,25 @@ def test_pcd_gradient_advances_chains_with_sampled_visibles():
 
 
 @pytest.mark.parametrize("n_components", [2, 8])
-def test_phase_statistics_weight_each_row(n_components):
+def test_stacked_statistics_weight_each_row(n_components):
     rng = np.random.RandomState(4)
     V, H = rng.rand(10, 5), rng.rand(10, n_components)
     weights = np.r_[np.full(3, 0.5 / 3), np.full(7, -0.5 / 7)]
-    grad = Gradient(
-        np.full((n_components, 5), np.nan),
-        np.full(5, np.nan),
-        np.full(n_components, np.nan),
-    )
-    phase_statistics(V, H, weights, grad, np.empty_like(V), np.empty_like(H))
+    out = np.full((n_components, 5), np.nan)
+    stacked_statistics(V, H, weights, out, np.empty_like(V), np.empty_like(H))
     # 0.5 * (positive phase mean - negative phase mean)
-    expected_W = 0.5 * (H[:3].T @ V[:3] / 3 - H[3:].T @ V[3:] / 7)
-    assert_allclose(grad.W, expected_W, rtol=1e-12)
-    assert_allclose(grad.b, 0.5 * (V[:3].mean(0) - V[3:].mean(0)), rtol=1e-12)
-    assert_allclose(grad.c, 0.5 * (H[:3].mean(0) - H[3:].mean(0)), rtol=1e-12)
+    expected = 0.5 * (H[:3].T @ V[:3] / 3 - H[3:].T @ V[3:] / 7)
+    assert_allclose(out, expected, rtol=1e-12)
+
+
+def test_split_statistics_accumulate_scaled_phases():
+    rng = np.random.RandomState(6)
+    ph, pv, nh, nv = rng.rand(3, 2), rng.rand(3, 4), rng.rand(7, 2), rng.rand(7, 4)
+    out = rng.rand(2, 4)
+    expected = 0.5 * out + 0.01 * (ph.T @ pv / 3 - nh.T @ nv / 7)
+    scratch = (np.empty_like(out), np.empty_like(out))
+    split_statistics(ph, pv, nh, nv, out, scratch, scale=0.01, beta=0.5)
+    assert_allclose(out, expected, rtol=1e-12)
 
 
 def test_soft_threshold_zeroes_small_weights_and_shrinks_the_rest():
@@ -126,7 +140,7 @@ def test_l1_threshold_is_the_effective_step_under_momentum():
     assert l1_threshold(0.01, 0.01, 0.0) == pytest.approx(1e-4)
 
 
-def test_momentum_velocity_reaches_the_geometric_limit():
+def test_momentum_velocity_reaches_the_geometric_limit(model_size):
     # velocity = momentum * velocity + lr * grad, with a constant gradient
     W, b, c = tiny_model()
     v0 = np.random.RandomState(2).standard_normal((6, 4))
@@ -143,7 +157,7 @@ def test_momentum_velocity_reaches_the_geometric_limit():
         assert_allclose(v, g, rtol=1e-9)
 
 
-def test_scaled_gradient_accumulates_onto_the_output():
+def test_scaled_gradient_accumulates_onto_the_output(model_size):
     W, b, c = tiny_model()
     v0 = np.random.RandomState(6).standard_normal((3, 4))
     ws = CDWorkspace(3, 4, 3, None, np.float64)
@@ -165,7 +179,7 @@ def test_l2_gradient_subtracts_alpha_times_weights():
 
 
 @pytest.mark.parametrize("tied", [False, True])
-def test_backprop_gradient_matches_finite_differences(tied):
+def test_backprop_gradient_matches_finite_differences(tied, model_size):
     rng = np.random.RandomState(5)
     X = rng.standard_normal((7, 4))
     params = [
