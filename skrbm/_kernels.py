@@ -157,6 +157,14 @@ def hidden_weights(W, c, buffers):
     return buffers
 
 
+def transposed(W, buffer):
+    """``W.T``, copied into ``buffer`` (small models) or as a view (None)."""
+    if buffer is None:
+        return W.T
+    np.copyto(buffer, W.T)
+    return buffer
+
+
 def _hidden_buffers(n_features, n_components, dtype):
     if n_features * n_components > SMALL_MODEL_SIZE:
         return None
@@ -677,6 +685,8 @@ class AEWorkspace:
         self.scratch_H = _buffer((batch_size, n_components), dtype)
         self.ones = np.ones(batch_size, dtype=dtype)
         self.hidden = _hidden_buffers(n_features, n_components, dtype)
+        # a contiguous copy of the decoder's W.T, for small models only
+        self.dec_W_T = None if self.hidden is None else np.empty_like(self.hidden.W_T)
         self.grad = AEGradient(
             _buffer((n_components, n_features), dtype),
             _buffer(n_components, dtype),
@@ -735,7 +745,7 @@ def backprop_gradient(
     column_sum(E, ws.ones[:n], grad.dec_b)
     np.multiply(grad.dec_b, step, out=grad.dec_b)
     # Back through the decoder and the sigmoid: delta = (E dec_W^T) H (1 - H).
-    np.matmul(E, dec_W.T, out=delta)
+    np.matmul(E, transposed(dec_W, ws.dec_W_T), out=delta)
     derivative = np.subtract(1.0, H, out=ws.scratch_H[:n])
     derivative *= H
     derivative *= step
@@ -748,7 +758,9 @@ def backprop_gradient(
     else:
         np.matmul(delta.T, X, out=grad.enc_W)
         np.matmul(H.T, E, out=grad.dec_W)
-    for name in AEGradient._fields:
-        if not (tied and name == "dec_W"):
-            accumulate(getattr(out, name), getattr(grad, name), beta)
+    accumulate(out.enc_W, grad.enc_W, beta)
+    accumulate(out.enc_b, grad.enc_b, beta)
+    if not tied:
+        accumulate(out.dec_W, grad.dec_W, beta)
+    accumulate(out.dec_b, grad.dec_b, beta)
     return sse
