@@ -193,8 +193,8 @@ def log_partition(
 
     Notes
     -----
-    **Which side each number is on.** Forward AIS anneals from the model
-    with ``W = 0`` (the model's own biases: ``N(b, I)`` visibles,
+    **Which side each number is on.** Forward AIS anneals from a base
+    model with ``W = 0`` (visibles ``N(intercept_visible_, I)``, uniform
     independent hiddens) to the model. Its weights have mean ``Z / Z_0``,
     so ``estimate = log Z_0 + log mean(w)`` *underestimates* ``log Z`` in
     expectation (Jensen's inequality), and a held-out log-likelihood
