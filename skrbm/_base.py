@@ -78,8 +78,16 @@ class MinibatchMixin:
         check_is_fitted(self)
         return self._validate_input(X, reset=False)
 
+    def _learning_rate(self):
+        return self.learning_rate
+
     def _schedule(self):
-        return Schedule(self.learning_rate, self.batch_size, self.shuffle)
+        return Schedule(
+            self._learning_rate(),
+            self.batch_size,
+            self.shuffle,
+            persistent=getattr(self, "persistent", False),
+        )
 
     def _split(self, X, random_state):
         """Hold out ``validation_fraction`` of ``X`` when early stopping."""

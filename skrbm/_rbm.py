@@ -72,8 +72,11 @@ class GaussianRBM(
     ----------
     n_components : int, default=100
         Number of hidden units.
-    learning_rate : float, default=0.01
-        Step size of the updates.
+    learning_rate : float or "auto", default="auto"
+        Step size of the updates. ``"auto"`` is 0.01 for CD and 0.001 with
+        ``persistent=True``: at 0.01 with momentum 0.9, PCD on standardized
+        natural-image patches or digits blows up within 3-20 epochs, while
+        0.001 trains soundly.
     momentum : float, default=0.9
         Classical momentum, in ``[0, 1)``.
     batch_size : int, default=100
@@ -220,6 +223,10 @@ class GaussianRBM(
     _parameter_constraints: ClassVar[dict] = {
         **OPTIMIZER_CONSTRAINTS,
         "n_components": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [
+            Interval(Real, 0, None, closed="neither"),
+            StrOptions({"auto"}),
+        ],
         "penalty": [StrOptions({"l2", "l1", "elasticnet"}), None],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
@@ -236,7 +243,7 @@ class GaussianRBM(
         self,
         n_components=100,
         *,
-        learning_rate=0.01,
+        learning_rate="auto",
         momentum=0.9,
         batch_size=100,
         n_iter=100,
@@ -281,6 +288,11 @@ class GaussianRBM(
         self.verbose = verbose
         self.random_state = random_state
 
+    def _learning_rate(self):
+        if self.learning_rate == "auto":
+            return 0.001 if self.persistent else 0.01
+        return self.learning_rate
+
     @property
     def _params(self):
         return [self.components_, self.intercept_hidden_, self.intercept_visible_]
@@ -312,7 +324,7 @@ class GaussianRBM(
         ws = CDWorkspace(self.batch_size, W.shape[1], W.shape[0], n_chains, dtype)
         alpha_l1, alpha_l2 = penalty_strengths(self.penalty, self.alpha, self.l1_ratio)
         rng, k = self._rng, self.cd_steps
-        lr, momentum = self.learning_rate, self.momentum
+        lr, momentum = self._learning_rate(), self.momentum
         target, cost = self.sparsity_target, lr * self.sparsity_cost
         v_W, v_c, v_b = self._velocities
         velocities = Gradient(W=v_W, b=v_b, c=v_c)
@@ -331,7 +343,7 @@ class GaussianRBM(
 
         post_update = None
         if alpha_l1 > 0:
-            threshold = l1_threshold(self.learning_rate, alpha_l1, self.momentum)
+            threshold = l1_threshold(lr, alpha_l1, momentum)
 
             def post_update():
                 soft_threshold(W, threshold, scratch.W)

@@ -398,7 +398,10 @@ def test_diverging_partial_fit_restores_the_model_and_warns(name, dtype):
         warnings.simplefilter("always")
         model.partial_fit(X)
     assert [w.category for w in caught] == [ConvergenceWarning]
-    assert "diverged at epoch 2 with learning_rate=50.0" in str(caught[0].message)
+    message = str(caught[0].message)
+    assert "diverged at epoch 2" in message
+    assert "learning_rate=50.0" in message
+    assert "the state before this call was restored" in message
     assert model.n_iter_ == 1
     assert len(model.loss_curve_) == 1
     after = fitted_arrays(model)

@@ -2,11 +2,13 @@
 
 import pickle
 import re
+import warnings
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import StandardScaler
 
 from skrbm import GaussianRBM
 from skrbm.metrics import roughness, zero_fraction
@@ -216,7 +218,7 @@ def test_divergence_stops_restores_and_warns():
     rbm = GaussianRBM(n_components=5, learning_rate=5.0, n_iter=1000, random_state=0)
     with pytest.warns(
         ConvergenceWarning,
-        match=r"diverged at epoch \d+.*learning_rate=5.0.*Standardize",
+        match=r"diverged at epoch \d+.*learning_rate=5.0.*StandardScaler",
     ):
         rbm.fit(X)
     assert rbm.n_iter_ < 1000
@@ -270,3 +272,49 @@ def test_inverse_transform_checks_the_number_of_components(X_small):
     rbm = GaussianRBM(n_components=4, n_iter=1, random_state=0).fit(X_small)
     with pytest.raises(ValueError, match="expecting 4 features"):
         rbm.inverse_transform(np.zeros((2, 3)))
+
+
+@pytest.fixture(scope="module")
+def digits():
+    """scikit-learn's digits, standardized (1797 x 64)."""
+    from sklearn.datasets import load_digits
+
+    return StandardScaler().fit_transform(load_digits().data)
+
+
+@pytest.mark.parametrize("data", ["patches", "digits"])
+def test_pcd_trains_soundly_with_its_defaults(data, request):
+    X = request.getfixturevalue(data)
+    X = X[0] if data == "patches" else X
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        rbm = GaussianRBM(persistent=True, n_iter=30, random_state=0).fit(X)
+    # at learning_rate=0.01 the same fits blow up to scores below -1e5
+    assert rbm.score(X) > -1.0
+    assert np.abs(rbm.components_).max() < 1.0
+
+
+def test_diverged_fit_returns_its_best_epoch(patches):
+    X, _ = patches
+    params = dict(persistent=True, learning_rate=0.01, random_state=0)
+    with pytest.warns(ConvergenceWarning) as record:
+        rbm = GaussianRBM(n_iter=30, **params).fit(X)
+    (warning,) = record
+    assert warning.filename == __file__
+    message = str(warning.message)
+    assert "persistent contrastive divergence (PCD)" in message
+    assert "epoch with the lowest reconstruction error was restored" in message
+    # the data are standardized: no advice to standardize them
+    assert "StandardScaler" not in message
+    # replay the same epochs one by one (fit == n x partial_fit) and keep
+    # the parameters of the epoch with the lowest training error
+    replay = GaussianRBM(**params)
+    best_loss, best = np.inf, None
+    for _ in range(rbm.n_iter_):
+        replay.partial_fit(X)
+        if replay.loss_curve_[-1] < best_loss:
+            best_loss = replay.loss_curve_[-1]
+            best = replay.components_.copy()
+    assert rbm.loss_curve_ == replay.loss_curve_
+    assert_array_equal(rbm.components_, best)
+    assert rbm.score(X) > -1.0
