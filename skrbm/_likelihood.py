@@ -15,9 +15,9 @@ energy ``F(v) = 1/2 |v - b|^2 - sum_j softplus(c_j + W_j . v)``, so
 **Per-feature visible variance.** With standard deviations ``sigma`` and
 the energy ``|(v - b) / sigma|^2 / 2 - c.h - (v / sigma).W^T h`` (Hinton
 2010, section 13.2), ``x = v / sigma`` is distributed as the unit-variance
-model with visible bias ``b / sigma``: the functions that take ``sigma``
-rescale once in :func:`_unit_variance` and add the Jacobian
-``-sum(log sigma)`` to log-densities (``+sum(log sigma)`` to ``log Z``).
+model with visible bias ``b / sigma``. The functions that take ``sigma``
+rescale once in :func:`_unit_variance`: ``-F(v)`` is the unit model's at
+``v / sigma``, and ``log Z`` gains the Jacobian ``sum(log sigma)``.
 
 **AIS** (Salakhutdinov and Murray 2008) anneals from a base model with
 ``W = 0``, hidden bias 0 and the model's visible bias (visibles
@@ -65,7 +65,10 @@ _N_STD_ERRORS = 3.0
 class LogPartition(NamedTuple):
     """Estimate of the log partition function ``log Z`` of an RBM, in nats.
 
-    Attributes
+    Returned by :func:`skrbm.metrics.log_partition`; see its Notes for
+    which side of ``log Z`` each number is on.
+
+    Parameters
     ----------
     estimate : float
         Exact value, or the forward AIS estimate ``log mean(w)``.
@@ -116,10 +119,10 @@ def log_unnormalized(X, W, b, c, sigma=None):
         ``log p(v) + log Z``, float64.
     """
     X, W, b, c = (np.asarray(a, dtype=np.float64) for a in (X, W, b, c))
-    b_unit, log_det = _unit_variance(b, sigma)
+    b_unit, _ = _unit_variance(b, sigma)
     if sigma is not None:
         X = X / np.asarray(sigma, dtype=np.float64)
-    return -free_energy(X, W, b_unit, c) - log_det
+    return -free_energy(X, W, b_unit, c)
 
 
 def _binary_patterns(n_bits):

@@ -13,6 +13,7 @@ from sklearn.preprocessing import StandardScaler
 from skrbm import AutoencoderRefiner, GaussianRBM
 from skrbm._likelihood import (
     EXACT_MAX_COMPONENTS,
+    ais,
     log_partition_exact,
     log_unnormalized,
     sample_exact,
@@ -78,6 +79,27 @@ def test_exact_log_partition_matches_integration_2d(sigma):
         epsrel=1e-11,
     )
     assert log_partition_exact(W, b, c, sigma) == pytest.approx(np.log(Z), rel=1e-8)
+
+
+def test_density_with_sigma_integrates_to_one():
+    W, b, c = random_parameters(3, 1)
+    sigma = np.array([0.5])
+    log_z = log_partition_exact(W, b, c, sigma)
+
+    def density(v):
+        return np.exp(log_unnormalized([[v]], W, b, c, sigma)[0] - log_z)
+
+    total, _ = integrate.quad(density, -np.inf, np.inf, epsabs=0, epsrel=1e-12)
+    assert total == pytest.approx(1.0, rel=1e-8)
+
+
+def test_ais_with_sigma_is_close_to_exact():
+    W, b, c = random_parameters(6, 8)
+    sigma = np.linspace(0.5, 2.0, 8)
+    result = ais(W, b, c, 300, 100, np.random.default_rng(0), sigma=sigma)
+    exact = log_partition_exact(W, b, c, sigma)
+    assert abs(result.estimate - exact) <= 0.3
+    assert result.lower <= exact <= result.upper
 
 
 @pytest.mark.parametrize("n_components", [1, 6, 9])
