@@ -55,6 +55,15 @@ def check_hidden(H, n_components):
     return H
 
 
+def _same(old, new):
+    if old is new:
+        return True
+    try:
+        return bool(old == new)
+    except (TypeError, ValueError):
+        return False
+
+
 class MinibatchMixin:
     """Shared machinery of the skrbm estimators.
 
@@ -62,7 +71,49 @@ class MinibatchMixin:
     ``_make_step(dtype) -> Step``, ``_reconstruct(X) -> ndarray`` and a
     ``_params`` property listing the fitted parameter arrays (the first one
     fixes the model's dtype).
+
+    Every constructor parameter is in exactly one of three groups, which
+    decides what a change by ``set_params`` between :meth:`partial_fit`
+    calls does: ``_init_params`` shape or seed the model when it is
+    initialised (``fit`` or the first ``partial_fit``) and a later
+    ``partial_fit`` refuses to run after they changed; ``_fit_only_params``
+    are read by ``fit`` alone (the number of epochs, early stopping); all
+    others are read at every call and take effect from the next one.
     """
+
+    _init_params = ("random_state",)
+    _fit_only_params = (
+        "n_iter",
+        "early_stopping",
+        "validation_fraction",
+        "n_iter_no_change",
+        "tol",
+    )
+
+    def _init_param_values(self):
+        params = self.get_params(deep=True)
+        return {
+            name: value
+            for name, value in params.items()
+            if name.partition("__")[0] in self._init_params
+        }
+
+    def _check_init_params(self):
+        """Refuse to continue a model whose initialisation parameters changed."""
+        saved = getattr(self, "_initialized_with", None)
+        if saved is None:
+            return
+        current = self._init_param_values()
+        # top-level names first: a replaced estimator is named as such
+        for name in sorted(saved, key=lambda name: ("__" in name, name)):
+            old, new = saved[name], current.get(name, saved[name])
+            if not _same(old, new):
+                raise ValueError(
+                    f"{name} changed from {old!r} to {new!r} since this "
+                    f"{type(self).__name__} was initialised; partial_fit "
+                    f"cannot apply it to the trained model. Call fit to start "
+                    f"again with the new {name}."
+                )
 
     def _validate_input(self, X, *, reset, min_samples=1):
         return validate_data(
@@ -109,6 +160,7 @@ class MinibatchMixin:
 
     def _start(self, X, random_state):
         """Fresh parameters and an empty history."""
+        self._initialized_with = self._init_param_values()
         self._initialize(X, random_state)
         self.n_iter_ = 0
         self.loss_curve_ = []
@@ -170,7 +222,11 @@ class MinibatchMixin:
         on this ``X``). Later calls continue with the same momentum
         velocities, persistent chains and random generator, so ``n`` calls
         on the same data equal :meth:`fit` with ``n_iter=n``. Early stopping
-        does not apply to ``partial_fit``.
+        and ``n_iter`` do not apply to ``partial_fit`` (as in
+        :class:`~sklearn.neural_network.MLPRegressor`). Optimiser settings
+        changed with ``set_params`` take effect from the next call; a change
+        of a parameter that shapes or seeds the model (see the class's
+        Notes) raises a ``ValueError`` and leaves the model as it was.
 
         Parameters
         ----------
@@ -185,6 +241,8 @@ class MinibatchMixin:
             The updated estimator.
         """
         first_call = not hasattr(self, "components_")
+        if not first_call:
+            self._check_init_params()
         X = self._validate_input(X, reset=first_call)
         if first_call:
             self._start(X, check_random_state(self.random_state))

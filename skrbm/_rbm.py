@@ -187,12 +187,23 @@ class GaussianRBM(
     units, ``v ~ N(h W + b, I)``, so that the persistent chains follow the
     model distribution.
 
-    **Divergence.** If an update produces non-finite values, or a
-    reconstruction error over a million times the data's second moment,
-    training stops at that minibatch, the parameters (with velocities and
-    chains) from the end of the last sound epoch are restored, and a
+    **Divergence.** If an epoch produces non-finite values, or a
+    reconstruction error over 20 times the lowest epoch error seen (and
+    over 20 times the data's mean square plus one), training stops, the
+    state (parameters, velocities and chains) of the epoch with the lowest
+    error of that :meth:`fit` is restored (for :meth:`partial_fit`, the
+    state before the call), and a
     :class:`~sklearn.exceptions.ConvergenceWarning` gives the epoch, the
-    learning rate and the usual remedies.
+    likely cause and its remedy.
+
+    **Changing parameters between partial_fit calls.** ``n_components``,
+    ``init``, ``init_scale``, ``hidden_bias_init`` and ``random_state``
+    shape or seed the model when it is initialised: after a change,
+    :meth:`partial_fit` raises a ``ValueError`` that says to call
+    :meth:`fit`. ``n_iter`` and the early-stopping parameters are read by
+    :meth:`fit` only. Every other parameter takes effect from the next
+    call; switching ``persistent`` on starts ``batch_size`` chains at zero
+    (the chains keep their number if ``batch_size`` changes later).
 
     References
     ----------
@@ -288,6 +299,14 @@ class GaussianRBM(
         self.verbose = verbose
         self.random_state = random_state
 
+    _init_params = (
+        "n_components",
+        "init",
+        "init_scale",
+        "hidden_bias_init",
+        "random_state",
+    )
+
     def _learning_rate(self):
         if self.learning_rate == "auto":
             return 0.001 if self.persistent else 0.01
@@ -319,6 +338,8 @@ class GaussianRBM(
 
     def _make_step(self, dtype):
         W, c, b = self._params
+        if self.persistent and not hasattr(self, "h_samples_"):
+            self.h_samples_ = np.zeros((self.batch_size, W.shape[0]), dtype=dtype)
         chains = self.h_samples_ if self.persistent else None
         n_chains = None if chains is None else chains.shape[0]
         ws = CDWorkspace(self.batch_size, W.shape[1], W.shape[0], n_chains, dtype)

@@ -185,7 +185,12 @@ class AutoencoderRefiner(
     **partial_fit.** The first call fits a clone of ``estimator`` on its
     ``X`` (a full :meth:`GaussianRBM.fit`; a ``FrozenEstimator`` is left as
     it is), initialises the autoencoder from it and runs one refinement
-    epoch. Later calls run one refinement epoch each.
+    epoch. Later calls run one refinement epoch each. ``estimator`` (and
+    its nested parameters), ``n_components``, ``tied`` and ``random_state``
+    define the model when it is initialised: after a change, later calls
+    raise a ``ValueError`` that says to call :meth:`fit`. ``n_iter`` and the
+    early-stopping parameters are read by :meth:`fit` only; the others take
+    effect from the next call.
 
     References
     ----------
@@ -244,6 +249,8 @@ class AutoencoderRefiner(
         self.tol = tol
         self.verbose = verbose
         self.random_state = random_state
+
+    _init_params = ("estimator", "n_components", "tied", "random_state")
 
     def __setstate__(self, state):
         super().__setstate__(state)
