@@ -1,8 +1,17 @@
 """The study's pictures, written as PNG files."""
 
+import math
+
 import numpy as np
 
-from .plotting import _figure, plot_loss_curves, plot_reconstructions, tile_filters
+from ._filters import patch_shape_of
+from .plotting import (
+    _figure,
+    _grey_with_background,
+    plot_loss_curves,
+    plot_reconstructions,
+    tile_filters,
+)
 
 BACKGROUND = np.array([0.23, 0.36, 0.5])
 
@@ -38,8 +47,85 @@ def save_image(path, image):
     imsave(path, np.clip(image, 0.0, 1.0))
 
 
+def tile_patches(patches, patch_shape=None):
+    """Patches as a square grid of tiles, unscaled, NaN between tiles.
+
+    Unlike :func:`~skrbm.plotting.tile_filters`, which scales each tile by
+    its own peak, this keeps the values, so that tiles compare with one
+    another.
+
+    Parameters
+    ----------
+    patches : ndarray of shape (n_patches, n_pixels)
+        The first ``n_cols ** 2`` are drawn, ``n_cols = isqrt(n_patches)``.
+    patch_shape : tuple of int, optional
+
+    Returns
+    -------
+    mosaic : ndarray of shape (n_cols * (h + 1) - 1, n_cols * (w + 1) - 1)
+    """
+    h, w = patch_shape_of(patches.shape[1], patch_shape)
+    n_cols = math.isqrt(patches.shape[0])
+    patches = patches[: n_cols**2]
+    grid = np.full((n_cols, h + 1, n_cols, w + 1), np.nan)
+    grid[:, :h, :, :w] = patches.reshape(n_cols, n_cols, h, w).transpose(0, 2, 1, 3)
+    return grid.reshape(n_cols * (h + 1), n_cols * (w + 1))[:-1, :-1]
+
+
+def samples_figure(X_val, samples, sample_steps):
+    """Validation patches beside samples of each RBM, on one grey scale.
+
+    Grey is symmetric about zero (mid grey is exactly 0, black and white
+    the largest absolute value of the validation patches shown), the same
+    for every panel so that contrast compares; samples beyond it are
+    clipped.
+
+    Parameters
+    ----------
+    X_val : ndarray of shape (n_samples, n_pixels)
+        Validation patches, standardized.
+    samples : dict of str to ndarray of shape (n_tiles, n_pixels)
+        Penalty name to samples of its RBM. The picture shows the largest
+        square number of patches that every panel has.
+    sample_steps : int
+        Gibbs steps behind the samples, for the title.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    """
+    n_tiles = min(len(X_val), *(len(s) for s in samples.values()))
+    n_tiles = math.isqrt(n_tiles) ** 2
+    panels = {"validation patches": np.asarray(X_val[:n_tiles])}
+    panels.update({f"{name} RBM": s[:n_tiles] for name, s in samples.items()})
+    limit = float(np.abs(panels["validation patches"]).max())
+    fig = _figure(figsize=(2.6 * len(panels), 3.2), layout="constrained")
+    cmap = _grey_with_background()
+    for ax, (label, patches) in zip(
+        fig.subplots(1, len(panels)), panels.items(), strict=True
+    ):
+        ax.imshow(
+            tile_patches(patches),
+            cmap=cmap,
+            vmin=-limit,
+            vmax=limit,
+            interpolation="nearest",
+        )
+        summary = f"mean {np.mean(patches):+.2f}, std {np.std(patches):.2f}"
+        ax.set_title(f"{label}\n{summary}", fontsize="medium")
+        ax.set_axis_off()
+    fig.suptitle(
+        f"RBM samples (with their unit Gaussian noise) after {sample_steps} "
+        f"Gibbs steps from noise, one chain each\nOne grey scale for all: "
+        f"black -{limit:.2f}, mid grey 0, white +{limit:.2f} (standardized "
+        f"units, clipped)",
+        fontsize="medium",
+    )
+    return fig
+
+
 def write_figures(result, out):
-    """Filter grids, loss curves and reconstructions of a study result."""
+    """Filter grids, loss curves, reconstructions and samples of a study."""
     paths = []
     for name, (rbm, refiner) in result["models"].items():
         if rbm is None:
@@ -64,4 +150,9 @@ def write_figures(result, out):
     fig = plot_reconstructions(result["X_val"], reconstructions)
     paths.append(out / "reconstructions.png")
     fig.savefig(paths[-1], dpi=80)
+    fig = samples_figure(
+        result["X_val"], result["samples"], result["config"].sample_steps
+    )
+    paths.append(out / "samples.png")
+    fig.savefig(paths[-1], dpi=100)
     return paths

@@ -28,7 +28,8 @@ def test_quick_study_writes_every_file(quick_run):
     expected = {
         f"filters_{p}{s}.png" for p in ("none", "l1", "l2") for s in ("", "_refined")
     }
-    expected |= {"loss_curves.png", "reconstructions.png", "summary.json", "summary.md"}
+    expected |= {"loss_curves.png", "reconstructions.png", "samples.png"}
+    expected |= {"summary.json", "summary.md"}
     assert expected <= names
 
 
@@ -65,11 +66,46 @@ def test_summary_matches_the_models(quick_run):
             -refiner.score(result["X_val"]), rel=1e-6
         )
         assert summary["loss_curves"][name]["rbm"] == pytest.approx(rbm.loss_curve_)
+        log_z = row["log_partition"]
+        for key, bound in (("", "estimate"), ("_lower", "upper"), ("_upper", "lower")):
+            expected = rbm.log_likelihood(result["X_val"], log_partition=log_z[bound])
+            assert row[f"val_log_likelihood{key}"] == pytest.approx(expected.mean())
+        assert result["samples"][name].shape == (64, 64)
+        assert result["samples"][name].dtype == np.float32
     assert rows["l1"]["zero_fraction"] > rows["none"]["zero_fraction"] == 0.0
     assert rows["l2"]["roughness"] < rows["none"]["roughness"]
     for row in rows.values():
         assert row["val_mse_refined"] < row["val_mse"]
     assert len(summary["loss_curves"]["none"]["rbm"]) == QUICK["epochs"]
+
+
+def test_summary_brackets_the_held_out_log_likelihood(quick_run):
+    summary = json.loads((quick_run / "summary.json").read_text())
+    for row in summary["penalties"]:
+        assert row["log_partition"]["method"] == "ais"
+        lower, upper = row["val_log_likelihood_lower"], row["val_log_likelihood_upper"]
+        assert lower < row["val_log_likelihood"] < upper
+        assert upper - lower < 3.0
+    # the RBM, with unit visible variance, is far below a correlated Gaussian
+    gaussian = summary["gaussian"]["val_log_likelihood"]
+    assert all(
+        row["val_log_likelihood_upper"] < gaussian for row in summary["penalties"]
+    )
+
+
+def test_summary_markdown_shows_likelihood_and_gaussian(quick_run):
+    summary = json.loads((quick_run / "summary.json").read_text())
+    text = (quick_run / "summary.md").read_text()
+    l1 = next(line for line in text.splitlines() if line.startswith("| l1 |"))
+    row = summary["penalties"][1]
+    bracket = (
+        f"[{row['val_log_likelihood_lower']:.2f}, "
+        f"{row['val_log_likelihood_upper']:.2f}]"
+    )
+    assert f"| {row['val_log_likelihood']:.2f} | {bracket} |" in l1
+    assert "AIS (500 temperatures, 50 chains)" in text
+    gaussian = summary["gaussian"]["val_log_likelihood"]
+    assert f"training patches: {gaussian:+.2f}." in text
 
 
 def test_summary_markdown_has_a_row_per_penalty(quick_run):
