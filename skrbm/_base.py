@@ -221,9 +221,16 @@ class MinibatchMixin:
         (the :class:`AutoencoderRefiner` fits a clone of its ``estimator``
         on this ``X``). Later calls continue with the same momentum
         velocities, persistent chains and random generator, so ``n`` calls
-        on the same data equal :meth:`fit` with ``n_iter=n``. Early stopping
-        and ``n_iter`` do not apply to ``partial_fit`` (as in
-        :class:`~sklearn.neural_network.MLPRegressor`). Optimiser settings
+        on the same data equal :meth:`fit` with ``n_iter=n``. ``n_iter`` and
+        early stopping do not apply to ``partial_fit``: each call is one
+        epoch on all of ``X``, with no validation split, so that a model
+        fitted with ``early_stopping=True`` can be trained further
+        (:class:`~sklearn.neural_network.MLPRegressor` refuses
+        ``early_stopping=True`` here instead). As in ``MLPRegressor``
+        without early stopping, ``validation_scores_`` and
+        ``best_validation_score_`` are then None: they described the
+        validation split of ``fit``, which later epochs do not use; ``n_iter_``
+        and ``loss_curve_`` count every epoch of both. Optimiser settings
         changed with ``set_params`` take effect from the next call; a change
         of a parameter that shapes or seeds the model (see the class's
         Notes) raises a ``ValueError`` and leaves the model as it was.
@@ -246,6 +253,9 @@ class MinibatchMixin:
         X = self._validate_input(X, reset=first_call)
         if first_call:
             self._start(X, check_random_state(self.random_state))
+        for name in ("validation_scores_", "best_validation_score_"):
+            if hasattr(self, name):
+                setattr(self, name, None)
         return self._run(X.astype(self._params[0].dtype, copy=False), 1)
 
     def _cast_params(self, dtype):

@@ -117,7 +117,8 @@ class GaussianRBM(
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the data in :meth:`fit`, stop
         when the validation score (minus the reconstruction MSE) has not
-        improved by ``tol`` for ``n_iter_no_change`` epochs, and restore the
+        improved by ``tol`` for more than ``n_iter_no_change`` consecutive
+        epochs (as in :class:`~sklearn.neural_network.MLPRegressor`), and restore the
         best epoch's parameters. Without early stopping, :meth:`fit` runs
         exactly ``n_iter`` epochs.
     validation_fraction : float, default=0.1
@@ -153,10 +154,12 @@ class GaussianRBM(
         minibatches of ``|v - (h W + b)|^2 / n_features`` with ``h``
         sampled from ``p(h | v)``, measured during the CD pass before each
         update.
-    validation_scores_ : list of float
-        Validation score per epoch (``early_stopping=True`` only).
-    best_validation_score_ : float
-        Best validation score (``early_stopping=True`` only).
+    validation_scores_ : list of float or None
+        Validation score per epoch of :meth:`fit` (``early_stopping=True``
+        only); None after a later :meth:`partial_fit`.
+    best_validation_score_ : float or None
+        Best validation score (``early_stopping=True`` only); None after a
+        later :meth:`partial_fit`.
 
     See Also
     --------

@@ -128,7 +128,8 @@ class AutoencoderRefiner(
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the data (before pretraining, so
         the RBM never sees it), stop when the validation score has not
-        improved by ``tol`` for ``n_iter_no_change`` epochs and restore the
+        improved by ``tol`` for more than ``n_iter_no_change`` consecutive
+        epochs (as in :class:`~sklearn.neural_network.MLPRegressor`) and restore the
         best epoch's weights.
     validation_fraction : float, default=0.1
         Share of the data held out for early stopping.
@@ -164,10 +165,12 @@ class AutoencoderRefiner(
     loss_curve_ : list of float
         Training reconstruction MSE (per sample and feature) of each epoch,
         averaged over the minibatches before each update.
-    validation_scores_ : list of float
-        Validation score per epoch (``early_stopping=True`` only).
-    best_validation_score_ : float
-        Best validation score (``early_stopping=True`` only).
+    validation_scores_ : list of float or None
+        Validation score per epoch of :meth:`fit` (``early_stopping=True``
+        only); None after a later :meth:`partial_fit`.
+    best_validation_score_ : float or None
+        Best validation score (``early_stopping=True`` only); None after a
+        later :meth:`partial_fit`.
 
     See Also
     --------

@@ -341,7 +341,8 @@ class EarlyStopping:
         if current > self.best_score:
             self.best_score = current
             self.best_state = _copy_state(state)
-        return self._no_improvement >= self.n_iter_no_change
+        # as MLPRegressor: stop after *more than* n_iter_no_change epochs
+        return self._no_improvement > self.n_iter_no_change
 
 
 def train(estimator, X, n_epochs, step, schedule, rng, early_stopping=None):

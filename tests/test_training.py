@@ -157,3 +157,30 @@ def test_training_threads_follow_the_product_size_and_the_caller(
         GaussianRBM(128, batch_size=128, n_iter=2, random_state=0).fit(X)
         assert _numpy_blas_threads() == caller_limit
     assert seen == [expected] * 2
+
+
+def test_early_stopping_waits_more_than_n_iter_no_change_epochs():
+    # validation scores that never improve after the first epoch
+    from skrbm._training import EarlyStopping
+
+    scores = iter([1.0, 0.9, 0.8, 0.7, 0.6, 0.5])
+    early = EarlyStopping(None, lambda X: next(scores), tol=0.0, n_iter_no_change=3)
+    stops = [early.update([np.zeros(1)]) for _ in range(6)]
+    # MLPRegressor stops when the count of epochs without improvement
+    # exceeds n_iter_no_change: here at the fifth epoch (counts 0,1,2,3,4)
+    assert stops == [False, False, False, False, True, True]
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [GaussianRBM(n_components=4), AutoencoderRefiner(None, n_components=4)],
+    ids=["rbm", "refiner"],
+)
+def test_partial_fit_after_early_stopping_keeps_the_history_consistent(estimator):
+    X = np.random.RandomState(0).standard_normal((80, 6))
+    model = estimator.set_params(early_stopping=True, n_iter=3, random_state=0).fit(X)
+    assert len(model.validation_scores_) == model.n_iter_ == 3
+    model.partial_fit(X)
+    assert model.n_iter_ == len(model.loss_curve_) == 4
+    assert model.validation_scores_ is None
+    assert model.best_validation_score_ is None
