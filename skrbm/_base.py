@@ -263,7 +263,9 @@ class MinibatchMixin:
 
     def _squared_error(self, X):
         residual = X - self._reconstruct(X)
-        return float(np.vdot(residual, residual))
+        # values near 1e154 square to inf: a clearly infinite error, no warning
+        with np.errstate(over="ignore"):
+            return float(np.vdot(residual, residual))
 
     def _score_array(self, X):
         return -self._squared_error(X) / X.size
@@ -297,7 +299,9 @@ class MinibatchMixin:
             ``-mean((X - reconstruct(X)) ** 2, axis=1)``; higher is better.
         """
         X = self._check_fitted_input(X)
-        return -np.mean((X - self._reconstruct(X)) ** 2, axis=1)
+        residual = X - self._reconstruct(X)
+        with np.errstate(over="ignore"):
+            return -np.mean(residual**2, axis=1)
 
     def score(self, X, y=None):
         """Minus the mean squared reconstruction error over ``X``.

@@ -63,6 +63,10 @@ def rbm_weights(estimator, n_features):
     return W, c, b
 
 
+#: Hidden units of the randomly initialised autoencoder by default.
+DEFAULT_N_COMPONENTS = 100
+
+
 def random_autoencoder(n_features, n_components, random_state):
     """Initial weights of an autoencoder without pretraining.
 
@@ -109,9 +113,12 @@ class AutoencoderRefiner(
         :class:`sklearn.frozen.FrozenEstimator` is used as it is. ``None``
         trains a randomly initialised autoencoder of ``n_components`` hidden
         units: the no-pretraining baseline.
-    n_components : int, default=100
-        Hidden units when ``estimator`` is None; otherwise the RBM's count is
-        used and this is ignored.
+    n_components : int or None, default=None
+        Hidden units. None means the estimator's own ``n_components`` (100
+        for ``estimator=None``). An integer with an ``estimator`` overrides
+        the clone's ``n_components`` before it is fitted; with a prefit
+        (frozen) estimator, or one without that parameter, it is an error
+        rather than a setting silently ignored.
     n_iter : int, default=100
         Number of refinement epochs of :meth:`fit`.
     learning_rate : float, default=0.01
@@ -188,7 +195,11 @@ class AutoencoderRefiner(
     **partial_fit.** The first call fits a clone of ``estimator`` on its
     ``X`` (a full :meth:`GaussianRBM.fit`; a ``FrozenEstimator`` is left as
     it is), initialises the autoencoder from it and runs one refinement
-    epoch. Later calls run one refinement epoch each. ``estimator`` (and
+    epoch. Later calls run one refinement epoch each. Unlike
+    :class:`~sklearn.feature_selection.SelectFromModel`, ``partial_fit`` is
+    not delegated to the inner estimator: the refiner trains weights of its
+    own (the unrolled autoencoder), and the RBM only provides their start,
+    so the method exists whatever the inner estimator offers. ``estimator`` (and
     its nested parameters), ``n_components``, ``tied`` and ``random_state``
     define the model when it is initialised: after a change, later calls
     raise a ``ValueError`` that says to call :meth:`fit`. ``n_iter`` and the
@@ -216,7 +227,7 @@ class AutoencoderRefiner(
     _parameter_constraints: ClassVar[dict] = {
         **OPTIMIZER_CONSTRAINTS,
         "estimator": [HasMethods(["fit", "transform"]), None],
-        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "n_components": [Interval(Integral, 1, None, closed="left"), None],
         "tied": ["boolean"],
     }
 
@@ -224,7 +235,7 @@ class AutoencoderRefiner(
         self,
         estimator=None,
         *,
-        n_components=100,
+        n_components=None,
         n_iter=100,
         learning_rate=0.01,
         momentum=0.9,
@@ -277,9 +288,24 @@ class AutoencoderRefiner(
         n_features = X.shape[1]
         if self.estimator is None:
             self.estimator_ = None
-            weights = random_autoencoder(n_features, self.n_components, random_state)
+            n_components = self.n_components or DEFAULT_N_COMPONENTS
+            weights = random_autoencoder(n_features, n_components, random_state)
         else:
-            self.estimator_ = clone(self.estimator).fit(X, None)
+            inner = clone(self.estimator)
+            if self.n_components is not None:
+                if "n_components" not in inner.get_params(deep=False):
+                    raise ValueError(
+                        f"n_components={self.n_components} cannot be applied "
+                        f"to {type(inner).__name__}, which has no n_components "
+                        "parameter of its own (a prefit, frozen estimator "
+                        "keeps its size). Leave n_components=None."
+                    )
+                inner.set_params(n_components=self.n_components)
+            self.estimator_ = inner.fit(X, None)
+            names = getattr(self, "feature_names_in_", None)
+            if names is not None and not hasattr(self.estimator_, "feature_names_in_"):
+                # the inner RBM saw the same columns: let it check them too
+                self.estimator_.feature_names_in_ = names
             W, c, b = rbm_weights(self.estimator_, n_features)
             weights = W, c, W, b
         W_enc, c, W_dec, b = (np.array(w, dtype=X.dtype, order="C") for w in weights)

@@ -1,6 +1,7 @@
 """AutoencoderRefiner and the decay-tuning workflow."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -258,3 +259,35 @@ def test_plain_rbm_pipeline_tunes_the_same_way(raw_patches):
     scores = grid.cv_results_["mean_test_score"]
     assert np.isfinite(scores).all()
     assert scores[1] < scores[0]
+
+
+def test_n_components_beside_an_estimator_overrides_or_is_refused(patches):
+    X, _ = patches
+    refiner = AutoencoderRefiner(small_rbm(), n_components=7, n_iter=1).fit(X)
+    assert refiner.estimator_.n_components == 7
+    assert refiner.components_.shape == (7, 64)
+    frozen = AutoencoderRefiner(FrozenEstimator(small_rbm().fit(X)), n_components=7)
+    with pytest.raises(ValueError, match="n_components=7 cannot be applied to"):
+        frozen.fit(X)
+    assert not hasattr(frozen, "components_")
+    assert AutoencoderRefiner(None).fit(X[:50]).components_.shape == (100, 64)
+
+
+def test_feature_names_reach_the_inner_rbm(patches):
+    import pandas as pd
+
+    X, _ = patches
+    frame = pd.DataFrame(X[:100], columns=[f"pixel{i}" for i in range(64)])
+    refiner = AutoencoderRefiner(small_rbm(), n_iter=2, random_state=0).fit(frame)
+    assert list(refiner.estimator_.feature_names_in_) == list(frame.columns)
+    with pytest.warns(UserWarning, match="feature names"):
+        refiner.estimator_.transform(X[:5])
+
+
+@pytest.mark.parametrize("make", [small_rbm, lambda: AutoencoderRefiner(None)])
+def test_score_of_huge_values_is_infinite_without_warnings(make, patches):
+    X, _ = patches
+    model = make().fit(X[:200])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert model.score(np.full((3, 64), 1e154)) == -np.inf
