@@ -28,6 +28,23 @@ def non_negative_float(text):
     return _number(text, float, lambda v: v >= 0, "a number >= 0")
 
 
+class DefaultsHelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows ``(default: ...)`` only where a default means something.
+
+    Not for required options, flags (``store_true``/``store_false``, whose
+    default is only the absence of the flag) or options whose default is
+    None.
+    """
+
+    def _get_help_string(self, action):
+        flag = isinstance(
+            action, (argparse._StoreTrueAction, argparse._StoreFalseAction)
+        )
+        if action.required or flag or action.default is None:
+            return action.help
+        return super()._get_help_string(action)
+
+
 def add_subcommand(subparsers, name, summary, description, run):
     """A subcommand parser whose ``--help`` shows the defaults.
 
@@ -47,7 +64,7 @@ def add_subcommand(subparsers, name, summary, description, run):
         name,
         help=summary,
         description=description,
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=DefaultsHelpFormatter,
     )
     parser.set_defaults(run=run)
     return parser

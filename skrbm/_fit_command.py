@@ -113,7 +113,11 @@ def open_array(path):
         raise FileNotFoundError(f"No such data file: '{path}'.")
     with path.open("rb") as handle:
         if handle.read(len(NPY_MAGIC)) != NPY_MAGIC:
-            raise ValueError(f"'{path}' is not a .npy file (no NumPy header).")
+            raise ValueError(
+                f"'{path}' is not a .npy file (no NumPy header). Convert a "
+                "text table first, for example a CSV file with numpy: "
+                "np.save('data.npy', np.loadtxt('data.csv', delimiter=','))."
+            )
     try:
         X = np.load(path, mmap_mode="r", allow_pickle=False)
     except ValueError as exc:

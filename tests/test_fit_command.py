@@ -155,6 +155,7 @@ def _write(path, content):
     [
         ("missing.npy", None, "No such data file"),
         ("notes.npy", "just some text", "is not a .npy file"),
+        ("table.csv", "1,2\n3,4\n", "np.save('data.npy', np.loadtxt('data.csv'"),
         ("bundle.npz", {"a": np.zeros((3, 3))}, "is not a .npy file"),
         ("vector.npy", np.zeros(5), "expected a 2-D array"),
         ("cube.npy", np.zeros((2, 3, 4)), "expected a 2-D array"),
