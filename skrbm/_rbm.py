@@ -148,7 +148,10 @@ class GaussianRBM(
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Feature names seen during fit, when they are all strings.
     n_iter_ : int
-        Number of epochs run.
+        Number of passes run: the epochs of :meth:`fit`, plus one per
+        :meth:`partial_fit` call, which is one pass over the ``X`` it is
+        given (with chunked training, one chunk). ``verbose`` numbers its
+        lines the same way.
     loss_curve_ : list of float
         Training reconstruction MSE of each epoch: the mean over the epoch's
         minibatches of ``|v - (h W + b)|^2 / n_features`` with ``h``

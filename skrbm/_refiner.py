@@ -168,7 +168,9 @@ class AutoencoderRefiner(
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Feature names seen during fit, when they are all strings.
     n_iter_ : int
-        Number of refinement epochs run.
+        Number of refinement passes run: the epochs of :meth:`fit`, plus
+        one per :meth:`partial_fit` call (one pass over the ``X`` it is
+        given).
     loss_curve_ : list of float
         Training reconstruction MSE (per sample and feature) of each epoch,
         averaged over the minibatches before each update.
