@@ -1,5 +1,6 @@
 """Gaussian-Bernoulli Restricted Boltzmann Machine."""
 
+import warnings
 from numbers import Integral, Real
 from typing import ClassVar
 
@@ -26,7 +27,37 @@ from ._kernels import (
     sample_bernoulli,
     soft_threshold,
 )
-from ._training import Step
+from ._training import Step, caller_stacklevel
+
+#: Median feature variance above which the data are "far from unit
+#: variance": raw 8-bit pixels have variances in the thousands, standardized
+#: data 1, and scikit-learn's estimator checks use data with variances
+#: below 10.
+UNSCALED_VARIANCE = 100.0
+
+
+def warn_if_unscaled(X):
+    """Warn when the features of ``X`` are far from unit variance.
+
+    The visible units have variance one, so data on a much larger scale
+    (raw pixel values, say) train a poor model without any error.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Training data.
+    """
+    variance = float(np.median(X.var(axis=0)))
+    if variance > UNSCALED_VARIANCE:
+        warnings.warn(
+            f"The training data's features have a median variance of "
+            f"{variance:.3g}, far from the unit variance of GaussianRBM's "
+            "visible units, so the model will reconstruct them poorly. "
+            "Standardize them first, e.g. make_pipeline(StandardScaler(), "
+            "GaussianRBM(...)).",
+            UserWarning,
+            stacklevel=caller_stacklevel(),
+        )
 
 
 def penalty_strengths(penalty, alpha, l1_ratio):
@@ -327,6 +358,7 @@ class GaussianRBM(
         return self.components_.shape[0]
 
     def _initialize(self, X, random_state):
+        warn_if_unscaled(X)
         dtype = X.dtype
         shape = (self.n_components, X.shape[1])
         if self.init == "identity":

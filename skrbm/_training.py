@@ -259,7 +259,7 @@ def looks_standardized(X):
     return bool(np.all(np.abs(mean) <= 0.5) and np.all((std >= 0.5) & (std <= 2)))
 
 
-def _caller_stacklevel():
+def caller_stacklevel():
     """``stacklevel`` for ``warnings.warn`` pointing at the user's line.
 
     Counts the frames from the caller of this function out to the first one
@@ -301,7 +301,7 @@ def _warn_divergence(name, epoch, schedule, X, restored):
         f"finite). Training stopped and {restored} was restored. Cause: "
         f"{cause}.{advice}",
         ConvergenceWarning,
-        stacklevel=_caller_stacklevel(),
+        stacklevel=caller_stacklevel(),
     )
 
 

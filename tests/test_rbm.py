@@ -214,7 +214,7 @@ def test_verbose_prints_one_line_per_epoch(X_small, capsys):
 
 
 def test_divergence_stops_restores_and_warns():
-    X = np.random.RandomState(0).standard_normal((100, 8)) * 1e3
+    X = np.random.RandomState(0).standard_normal((100, 8)) * 5
     rbm = GaussianRBM(n_components=5, learning_rate=5.0, n_iter=1000, random_state=0)
     with pytest.warns(
         ConvergenceWarning,
@@ -318,3 +318,17 @@ def test_diverged_fit_returns_its_best_epoch(patches):
     assert rbm.loss_curve_ == replay.loss_curve_
     assert_array_equal(rbm.components_, best)
     assert rbm.score(X) > -1.0
+
+
+def test_unscaled_data_warn_once_naming_the_scaler():
+    from sklearn.datasets import load_digits
+
+    X = load_digits().data * 16  # 0-255 grey levels
+    rbm = GaussianRBM(n_components=8, n_iter=3, random_state=0)
+    with pytest.warns(UserWarning, match=r"median variance .*StandardScaler") as rec:
+        rbm.fit(X)
+    assert len(rec) == 1
+    assert rec[0].filename == __file__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rbm.partial_fit(X)  # continuing: no second warning
