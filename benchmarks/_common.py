@@ -75,6 +75,55 @@ def minmax_scale(X):
     return ((X - low) / np.where(high > low, high - low, 1)).astype(X.dtype)
 
 
+def mlp_autoencoder(n_components, batch_size, learning_rate, n_epochs, momentum=0.9):
+    """``fit(X)``: scikit-learn's MLPRegressor fitted X -> X like the refiner.
+
+    One logistic hidden layer of ``n_components`` units, plain SGD with
+    classical momentum, no weight decay, shuffled minibatches, and exactly
+    ``n_epochs`` epochs (no tolerance-based stop; its ConvergenceWarning is
+    silenced).
+
+    Parameters
+    ----------
+    n_components, batch_size : int
+    learning_rate : float
+    n_epochs : int
+    momentum : float, default=0.9
+
+    Returns
+    -------
+    fit : callable
+        ``fit(X)`` fits a fresh copy on ``X -> X``.
+    """
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPRegressor
+
+    mlp = MLPRegressor(
+        hidden_layer_sizes=(n_components,),
+        activation="logistic",
+        solver="sgd",
+        momentum=momentum,
+        nesterovs_momentum=False,
+        learning_rate_init=learning_rate,
+        batch_size=batch_size,
+        alpha=0.0,
+        max_iter=n_epochs,
+        tol=0.0,
+        n_iter_no_change=10**9,
+        shuffle=True,
+        random_state=0,
+    )
+
+    def fit(X):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            mlp.fit(X, X)
+
+    return fit
+
+
 def per_epoch(fit, n_epochs):
     """Wrap ``fit()`` (which runs ``n_epochs`` epochs) as seconds per epoch.
 

@@ -30,11 +30,12 @@ from _common import (
     machine_info,
     median_ratio,
     minmax_scale,
+    mlp_autoencoder,
     per_epoch,
     timing_parser,
 )
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.neural_network import BernoulliRBM, MLPRegressor
+from sklearn.neural_network import BernoulliRBM
 from threadpoolctl import threadpool_limits
 
 from skrbm import AutoencoderRefiner, GaussianRBM
@@ -129,24 +130,7 @@ def contenders(X, n_components, batch_size, n_epochs):
     refiner = AutoencoderRefiner(
         None, n_components=n_components, n_iter=n_epochs, learning_rate=lr, **common
     )
-    mlp = MLPRegressor(
-        hidden_layer_sizes=(n_components,),
-        activation="logistic",
-        solver="sgd",
-        momentum=MOMENTUM,
-        nesterovs_momentum=False,
-        learning_rate_init=lr,
-        alpha=0.0,
-        max_iter=n_epochs,
-        tol=0.0,
-        n_iter_no_change=10**9,
-        **common,
-    )
-
-    def fit_mlp():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            mlp.fit(X, X)
+    fit_mlp = mlp_autoencoder(n_components, batch_size, lr, n_epochs, MOMENTUM)
 
     def fit_skrbm(estimator):
         def fit():
@@ -160,7 +144,7 @@ def contenders(X, n_components, batch_size, n_epochs):
         "GaussianRBM": per_epoch(fit_skrbm(rbm), n_epochs),
         "BernoulliRBM": per_epoch(lambda: brbm.fit(X01), n_epochs),
         "AutoencoderRefiner": per_epoch(fit_skrbm(refiner), n_epochs),
-        "MLPRegressor": per_epoch(fit_mlp, n_epochs),
+        "MLPRegressor": per_epoch(lambda: fit_mlp(X), n_epochs),
         "GEMM floor": per_epoch(
             gemm_floor(X, n_components, batch_size, n_epochs), n_epochs
         ),

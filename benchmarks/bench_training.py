@@ -12,7 +12,6 @@ Run ``python benchmarks/bench_training.py`` (``--quick`` for a smoke run,
 
 import statistics
 import time
-import warnings
 
 import numpy as np
 from _common import (
@@ -28,13 +27,13 @@ from _common import (
     machine_info,
     median_ratio,
     minmax_scale,
+    mlp_autoencoder,
     per_epoch,
     ratio_table,
     timing_parser,
     verdict,
 )
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.neural_network import BernoulliRBM, MLPRegressor
+from sklearn.neural_network import BernoulliRBM
 from threadpoolctl import threadpool_limits
 
 from skrbm import AutoencoderRefiner, GaussianRBM
@@ -120,26 +119,7 @@ def contenders(X64, n_epochs):
     """
     data = {np.float32: X64.astype(np.float32), np.float64: X64}
     binary = {dtype: minmax_scale(X) for dtype, X in data.items()}
-    mlp_params = dict(
-        hidden_layer_sizes=(N_COMPONENTS,),
-        activation="logistic",
-        solver="sgd",
-        momentum=MOMENTUM,
-        nesterovs_momentum=False,
-        learning_rate_init=LEARNING_RATE,
-        batch_size=BATCH_SIZE,
-        alpha=0.0,
-        max_iter=n_epochs,
-        tol=0.0,
-        n_iter_no_change=10**9,
-        shuffle=True,
-        random_state=0,
-    )
-
-    def mlp(X):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            MLPRegressor(**mlp_params).fit(X, X)
+    mlp = mlp_autoencoder(N_COMPONENTS, BATCH_SIZE, LEARNING_RATE, n_epochs, MOMENTUM)
 
     jobs = {}
     for dtype, tag in ((np.float32, "f32"), (np.float64, "f64")):
