@@ -72,7 +72,7 @@ def reconstruction_scorer(estimator, X, y=None):
     return estimator.score(X)
 
 
-def grid(n_jobs=2):
+def grid(n_jobs=1):
     """The README's decay grid scored both ways, on the same fitted models."""
     X_raw = load_natural_patches(5000, standardize=False)
     search = GridSearchCV(
