@@ -740,18 +740,16 @@ def backprop_gradient(
     mean_visibles(H, dec_W, dec_b, out=E)
     # E becomes the output error X - Y (the negated output delta).
     sse = squared_error(X, E, E)
-    step = scale / n
+    # scale / n, applied once to the error, carries into every gradient
+    E *= scale / n
     grad = ws.grad
     column_sum(E, ws.ones[:n], grad.dec_b)
-    np.multiply(grad.dec_b, step, out=grad.dec_b)
     # Back through the decoder and the sigmoid: delta = (E dec_W^T) H (1 - H).
     np.matmul(E, transposed(dec_W, ws.dec_W_T), out=delta)
     derivative = np.subtract(1.0, H, out=ws.scratch_H[:n])
     derivative *= H
-    derivative *= step
     delta *= derivative
     column_sum(delta, ws.ones[:n], grad.enc_b)
-    H *= step
     if tied:
         # [delta; H]^T [X; E]: both weight gradients in one product.
         np.matmul(ws.H[: 2 * n].T, ws.V[: 2 * n], out=grad.enc_W)
