@@ -27,7 +27,7 @@ from ._kernels import (
     sample_bernoulli,
     soft_threshold,
 )
-from ._training import Step, caller_stacklevel
+from ._training import Step, caller_stacklevel, sample_rows
 
 #: Median feature variance above which the data are "far from unit
 #: variance": raw 8-bit pixels have variances in the thousands, standardized
@@ -47,7 +47,7 @@ def warn_if_unscaled(X):
     X : ndarray of shape (n_samples, n_features)
         Training data.
     """
-    variance = float(np.median(X.var(axis=0)))
+    variance = float(np.median(sample_rows(X).var(axis=0)))
     if variance > UNSCALED_VARIANCE:
         warnings.warn(
             f"The training data's features have a median variance of "

@@ -184,3 +184,21 @@ def test_partial_fit_after_early_stopping_keeps_the_history_consistent(estimator
     assert model.n_iter_ == len(model.loss_curve_) == 4
     assert model.validation_scores_ is None
     assert model.best_validation_score_ is None
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [GaussianRBM(n_components=8), AutoencoderRefiner(None, n_components=8)],
+    ids=["rbm", "refiner"],
+)
+def test_fit_makes_no_copy_of_the_data(estimator):
+    # 50,000 x 64 float32 is 12.8 MB; buffers, parameters and the epoch's
+    # permutation (0.4 MB) are far smaller
+    X = np.random.RandomState(0).standard_normal((50_000, 64)).astype(np.float32)
+    tracemalloc.start()
+    try:
+        estimator.set_params(n_iter=1, random_state=0).fit(X)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < X.nbytes / 4
