@@ -137,12 +137,13 @@ def measure(n_samples, n_components, batch_size, n_epochs):
 def expected_mib(n_samples, n_components, batch_size, itemsize=4):
     """Memory the algorithm itself needs beyond the data, in MiB.
 
-    Minibatch buffers (three of ``batch x n_features``, four of
-    ``batch x n_components`` including the uniforms), seven float32 arrays
-    of the size of the weights (weights, velocity, gradient, the epoch's
-    rollback copies of weights and velocity, and the float64 initial draw,
-    which counts twice) and the epoch's permutation of ``n_samples`` int64
-    indices.
+    Minibatch buffers (positive and negative rows stacked, so twice the
+    batch: visibles, hiddens, their scratch copies and the uniforms, plus
+    one ``batch x n_features`` difference), nine float32 arrays of the size
+    of the weights (weights, velocity, gradient, the divergence guard's
+    copies of weights and velocity, the float64 initial draw, which counts
+    twice, and a small model's transposed copy and second gradient buffer)
+    and the epoch's permutation of ``n_samples`` int64 indices.
 
     Parameters
     ----------
@@ -154,8 +155,8 @@ def expected_mib(n_samples, n_components, batch_size, itemsize=4):
     -------
     mib : float
     """
-    buffers = batch_size * (3 * N_FEATURES + 4 * n_components)
-    weights = 7 * n_components * N_FEATURES
+    buffers = batch_size * (5 * N_FEATURES + 6 * n_components)
+    weights = 9 * n_components * N_FEATURES
     return (itemsize * (buffers + weights) + 8 * n_samples) / MIB
 
 
