@@ -91,12 +91,13 @@ class MinibatchMixin:
     )
 
     def _init_param_values(self):
-        params = self.get_params(deep=True)
-        return {
-            name: value
-            for name, value in params.items()
-            if name.partition("__")[0] in self._init_params
-        }
+        # getattr, not get_params: partial_fit calls this every time
+        values = {name: getattr(self, name) for name in self._init_params}
+        inner = values.get("estimator")
+        if hasattr(inner, "get_params"):
+            nested = inner.get_params(deep=True)
+            values.update({f"estimator__{k}": v for k, v in nested.items()})
+        return values
 
     def _check_init_params(self):
         """Refuse to continue a model whose initialisation parameters changed."""
