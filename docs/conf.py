@@ -69,6 +69,9 @@ numpydoc_validation_exclude = {
     r"\.fit_transform$",
     r"\.get_feature_names_out$",
     r"\.get_metadata_routing$",
+    # a NamedTuple's members: tuple's own methods and the field aliases
+    # namedtuple writes (the fields are documented as the class's Parameters)
+    r"\.LogPartition\.\w+$",
 }
 
 # -- Cross-references to other projects --------------------------------------
