@@ -104,6 +104,28 @@ def test_pcd_gradient_advances_chains_with_sampled_visibles(model_size):
     assert_array_equal(chains, expected_chains)
     assert_allclose(grad_W, h0.T @ v0 / 5 - h_neg.T @ v_neg / 8, rtol=1e-12)
     assert_allclose(grad_b, v0.mean(0) - v_neg.mean(0), rtol=1e-12)
+    # the hidden-bias gradient averages each phase over its own rows
+    assert_allclose(grad_c, h0.mean(0) - h_neg.mean(0), rtol=1e-12)
+
+
+def test_cd3_gradient_matches_three_gibbs_steps_with_same_draws(model_size):
+    W, b, c = tiny_model()
+    v0 = np.random.RandomState(9).standard_normal((6, 4))
+    ws = CDWorkspace(6, 4, 3, None, np.float64)
+    out = Gradient(np.empty_like(W), np.empty_like(b), np.empty_like(c))
+    cd_gradient(v0, W, b, c, np.random.default_rng(5), ws, out, cd_steps=3)
+
+    # k alternations of sampled hiddens and mean visibles, from the data
+    rng = np.random.default_rng(5)
+    h0 = expit(v0 @ W.T + c)
+    h = h0
+    for _ in range(3):
+        hs = (rng.random(h.shape, dtype=np.float32) < h).astype(float)
+        v = hs @ W + b
+        h = expit(v @ W.T + c)
+    assert_allclose(out.W, (h0.T @ v0 - h.T @ v) / 6, rtol=1e-12)
+    assert_allclose(out.b, (v0 - v).mean(axis=0), rtol=1e-12)
+    assert_allclose(out.c, (h0 - h).mean(axis=0), rtol=1e-12)
 
 
 @pytest.mark.parametrize("n_components", [2, 8])
