@@ -177,6 +177,44 @@ def study_one(name, alpha, X_train, X_val, config, progress):
     return row, rbm, refiner, samples
 
 
+def study_settings(penalties, alphas):
+    """The models of a study, by the name their figures and curves carry.
+
+    A penalty's name alone when it appears once (``"l1"``), with its alpha
+    when it appears with several (``"l2-0.01"``, ``"l2-1"``). ``"none"``
+    has no strength: its alpha is recorded as 0.
+
+    Parameters
+    ----------
+    penalties : sequence of str
+    alphas : sequence of float
+
+    Returns
+    -------
+    settings : dict of str to (str, float)
+        Key to ``(penalty, alpha)``, in the given order.
+
+    Raises
+    ------
+    ValueError
+        If the same penalty and alpha are asked for twice.
+    """
+    pairs = [
+        (name, 0.0 if name == "none" else float(alpha))
+        for name, alpha in zip(penalties, alphas, strict=True)
+    ]
+    if len(set(pairs)) != len(pairs):
+        raise ValueError(
+            f"The same penalty and alpha appear twice in --penalties/--alphas "
+            f"{pairs}; each model must differ."
+        )
+    counts = {name: sum(n == name for n, _ in pairs) for name, _ in pairs}
+    return {
+        (name if counts[name] == 1 else f"{name}-{alpha:g}"): (name, alpha)
+        for name, alpha in pairs
+    }
+
+
 def run_study(config=None, progress=None):
     """Run the weight-decay study.
 
@@ -193,9 +231,9 @@ def run_study(config=None, progress=None):
         ``rows`` (one summary dict per penalty), ``baseline`` (the randomly
         initialised autoencoder's figures, or None), ``gaussian`` (the
         held-out log-likelihood of a full-covariance Gaussian fitted to the
-        training patches), ``models`` (name to ``(rbm, refiner)``),
-        ``samples`` (name to samples of the RBM), ``X_val``, ``config`` and
-        ``seconds``.
+        training patches), ``models`` (key to ``(rbm, refiner)``, keys
+        from :func:`study_settings`), ``samples`` (key to samples of the
+        RBM), ``X_val``, ``config`` and ``seconds``.
     """
     config = config or StudyConfig()
     progress = progress or Progress(enabled=False)
@@ -209,15 +247,16 @@ def run_study(config=None, progress=None):
         raise ValueError(
             f"Unknown penalty {unknown[0]!r}; choose from {sorted(PENALTIES)}."
         )
+    settings = study_settings(config.penalties, config.alphas)
     tic = time.perf_counter()
     X_train, X_val = load_study_data(config)
     rows, models, samples = [], {}, {}
-    for name, alpha in zip(config.penalties, config.alphas, strict=True):
-        row, rbm, refiner, samples[name] = study_one(
+    for key, (name, alpha) in settings.items():
+        row, rbm, refiner, samples[key] = study_one(
             name, alpha, X_train, X_val, config, progress
         )
         rows.append(row)
-        models[name] = (rbm, refiner)
+        models[key] = (rbm, refiner)
     gaussian = {
         "val_log_likelihood": float(EmpiricalCovariance().fit(X_train).score(X_val))
     }

@@ -42,3 +42,42 @@ def test_samples_figure_shows_a_square_that_every_panel_fills():
     fig = samples_figure(rng.randn(20, 64), {"l1": rng.randn(64, 64)}, 10)
     for ax in fig.axes:
         assert ax.images[0].get_array().shape == (4 * 9 - 1, 4 * 9 - 1)
+
+
+def test_study_keys_carry_alpha_when_a_penalty_repeats():
+    from skrbm._study import study_settings
+
+    settings = study_settings(("l2", "l2", "l1", "none"), (0.01, 1.0, 0.01, 0.1))
+    assert settings == {
+        "l2-0.01": ("l2", 0.01),
+        "l2-1": ("l2", 1.0),
+        "l1": ("l1", 0.01),
+        "none": ("none", 0.0),
+    }
+    with pytest.raises(ValueError, match="same penalty and alpha appear twice"):
+        study_settings(("l2", "l2"), (0.1, 0.1))
+
+
+def test_a_repeated_penalty_gives_two_models_and_two_sets_of_figures(tmp_path):
+    from skrbm._study import StudyConfig, run_study, write_outputs
+
+    config = StudyConfig(
+        penalties=("l2", "l2"),
+        alphas=(0.01, 1.0),
+        n_patches=300,
+        n_validation=100,
+        epochs=2,
+        refine_epochs=2,
+        baseline=False,
+        ais_temperatures=50,
+        ais_chains=10,
+        n_model_samples=4,
+        sample_steps=2,
+    )
+    result = run_study(config)
+    (rbm_a, _), (rbm_b, _) = result["models"].values()
+    assert list(result["models"]) == ["l2-0.01", "l2-1"]
+    assert rbm_a.alpha == 0.01 and rbm_b.alpha == 1.0
+    assert [row["alpha"] for row in result["rows"]] == [0.01, 1.0]
+    names = {p.name for p in write_outputs(result, tmp_path)}
+    assert {"filters_l2-0.01.png", "filters_l2-1.png"} <= names
