@@ -29,6 +29,10 @@ that ship with scikit-learn, 100 hidden units, batch 100, learning rate
 """
 
 
+#: Where ``study --quick`` writes unless ``--out`` is given.
+QUICK_OUT = "skrbm-study-quick"
+
+
 def add_study_parser(subparsers):
     """The ``study`` subcommand and its options."""
     p = add_subcommand(
@@ -103,7 +107,12 @@ def add_study_parser(subparsers):
         help="a seconds-long run: 1000 patches, 30 RBM and 20 "
         "refinement epochs (explicit options still win)",
     )
-    add_run_options(p, "skrbm-study", "output folder for figures and summaries")
+    add_run_options(
+        p,
+        "skrbm-study",
+        "output folder for figures and summaries (with --quick: "
+        "skrbm-study-quick, so that a quick run never overwrites a full one)",
+    )
     return p
 
 
@@ -156,12 +165,16 @@ def run_study_command(args, argv):
     from ._progress import Progress
     from ._study import run_study, summary_markdown, write_outputs
 
-    config = study_config(args, _explicit_options(argv))
+    explicit = _explicit_options(argv)
+    config = study_config(args, explicit)
+    out = args.out
+    if args.quick and "out" not in explicit:
+        out = QUICK_OUT
     result = run_study(config, Progress(enabled=not args.quiet))
-    paths = write_outputs(result, args.out)
+    paths = write_outputs(result, out)
     if not args.quiet:
         print(summary_markdown(result))
-        print(f"Wrote {len(paths)} files to {args.out}/")
+        print(f"Wrote {len(paths)} files to {out}/")
     return 0
 
 

@@ -81,3 +81,14 @@ def test_a_repeated_penalty_gives_two_models_and_two_sets_of_figures(tmp_path):
     assert [row["alpha"] for row in result["rows"]] == [0.01, 1.0]
     names = {p.name for p in write_outputs(result, tmp_path)}
     assert {"filters_l2-0.01.png", "filters_l2-1.png"} <= names
+
+
+def test_a_quick_study_never_overwrites_a_full_one(tmp_path, monkeypatch):
+    from skrbm.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "skrbm-study").mkdir()
+    (tmp_path / "skrbm-study" / "summary.md").write_text("a full run")
+    assert main(["study", "--quick", "--quiet", "--no-baseline"]) == 0
+    assert (tmp_path / "skrbm-study" / "summary.md").read_text() == "a full run"
+    assert (tmp_path / "skrbm-study-quick" / "summary.md").is_file()
