@@ -53,4 +53,4 @@ bench: $(VENV)/.test
 	$(BIN)/python benchmarks/bench_training.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info docs/_build skrbm-study
+	rm -rf $(VENV) build dist *.egg-info docs/_build skrbm-study skrbm-study-quick
