@@ -141,13 +141,40 @@ def check_samples(X, name):
     return X
 
 
-def require_finite(chunk):
-    """``chunk`` if all its values are finite, else a one-line ValueError."""
-    if not np.isfinite(chunk).all():
-        raise ValueError(
-            "the data contains NaN or infinite values; remove or impute them first."
-        )
-    return chunk
+def finite_rows(n_rows):
+    """A chunk transform that passes finite chunks and names the first bad value.
+
+    Chunks are visited in file order, pass after pass, so a count of the
+    rows seen (modulo ``n_rows``) gives each chunk's first row.
+
+    Parameters
+    ----------
+    n_rows : int
+        Rows in the file.
+
+    Returns
+    -------
+    check : callable
+        ``check(chunk) -> chunk``; raises a one-line ValueError naming the
+        row and column of the first NaN or infinite value.
+    """
+    seen = 0
+
+    def check(chunk):
+        nonlocal seen
+        start = seen % n_rows
+        seen += chunk.shape[0]
+        bad = ~np.isfinite(chunk)
+        if bad.any():
+            row, column = np.argwhere(bad)[0]
+            raise ValueError(
+                f"the data contains a NaN or infinite value at row {start + row}, "
+                f"column {column} (counting from 0); remove or impute such "
+                "values first."
+            )
+        return chunk
+
+    return check
 
 
 def make_rbm(args):
@@ -196,10 +223,10 @@ def fit_streamed(X, rbm, *, chunk_size, n_epochs, standardize=True, progress=Non
         without standardization as training reaches them.
     """
     steps = []
-    transform = require_finite
+    transform = finite_rows(X.shape[0])
     if standardize:
         scaler = partial_fit_chunks(
-            StandardScaler(), X, chunk_size=chunk_size, transform=require_finite
+            StandardScaler(), X, chunk_size=chunk_size, transform=transform
         )
         steps.append(("standardscaler", scaler))
         transform = scaler.transform

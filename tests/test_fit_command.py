@@ -162,7 +162,7 @@ def _write(path, content):
         ("words.npy", np.array([["a", "b"]]), "expected integers or floats"),
         ("flags.npy", np.ones((4, 4), dtype=bool), "expected integers or floats"),
         ("empty.npy", np.zeros((0, 4)), "empty array"),
-        ("holes.npy", np.full((20, 4), np.nan), "NaN or infinite"),
+        ("holes.npy", np.full((20, 4), np.nan), "NaN or infinite value at row 0,"),
     ],
 )
 def test_bad_data_is_one_line_and_exit_code_2(tmp_path, capsys, name, content, message):
@@ -180,7 +180,7 @@ def test_nan_without_standardizing_is_one_line(tmp_path, capsys):
     X[13, 2] = np.inf
     np.save(path, X)
     code = run(path, "--out", tmp_path / "m.joblib", "--quiet", "--no-standardize")
-    assert_error(capsys, code, "NaN or infinite")
+    assert_error(capsys, code, "NaN or infinite value at row 13, column 2")
 
 
 def test_help_explains_every_option(capsys):
@@ -194,3 +194,13 @@ def test_help_explains_every_option(capsys):
         "--no-standardize", "--seed", "--quiet",
     ):  # fmt: skip
         assert option in text
+
+
+def test_a_nan_in_a_later_chunk_is_reported_where_it_is(tmp_path, capsys):
+    path = tmp_path / "late.npy"
+    X = np.random.RandomState(0).standard_normal((50, 4))
+    X[37, 1] = np.nan
+    np.save(path, X)
+    code = run(path, "--out", tmp_path / "m.joblib", "--quiet", "--chunk-size", "8")
+    assert_error(capsys, code, "NaN or infinite value at row 37, column 1")
+    assert not (tmp_path / "m.joblib").exists()
