@@ -12,4 +12,4 @@ __all__ = [
     "iter_chunks",
     "partial_fit_chunks",
 ]
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
