@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+import skops.io
+import skops.io.exceptions
 from _helpers import (
     N_COMPONENTS,
     N_FEATURES,
@@ -46,7 +48,17 @@ def _joblib_round_trip(model, tmp_path):
     return joblib.load(path)
 
 
-ROUND_TRIPS = {"pickle": _pickle_round_trip, "joblib": _joblib_round_trip}
+def _skops_round_trip(model, tmp_path):
+    path = tmp_path / "model.skops"
+    skops.io.dump(model, path)
+    return skops.io.load(path, trusted=skops.io.get_untrusted_types(file=path))
+
+
+ROUND_TRIPS = {
+    "pickle": _pickle_round_trip,
+    "joblib": _joblib_round_trip,
+    "skops": _skops_round_trip,
+}
 
 
 def _assert_same_state(a, b):
@@ -229,6 +241,21 @@ def test_pcd_chains_survive_the_round_trip(trip, tmp_path):
     assert loaded.h_samples_.shape == (8, N_COMPONENTS)
     assert 0 < loaded.h_samples_.sum() < loaded.h_samples_.size
     assert_array_equal(loaded.h_samples_, model.h_samples_)
+
+
+@pytest.mark.parametrize("name", CONFIGS)
+def test_skops_trusts_nothing_but_skrbm_in_a_saved_pipeline(name, tmp_path):
+    pipe = make_pipeline(StandardScaler(), CONFIGS[name]()).fit(make_X())
+    path = tmp_path / "pipe.skops"
+    skops.io.dump(pipe, path)
+    untrusted = skops.io.get_untrusted_types(file=path)
+    assert untrusted
+    assert all(t.startswith("skrbm.") for t in untrusted)
+    with pytest.raises(skops.io.exceptions.UntrustedTypesFoundException):
+        skops.io.load(path)
+    loaded = skops.io.load(path, trusted=untrusted)
+    X = make_X(seed=2)
+    assert_array_equal(loaded.transform(X), pipe.transform(X), strict=True)
 
 
 # --- reproducibility -----------------------------------------------------------------
