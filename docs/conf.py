@@ -2,7 +2,6 @@
 
 import os
 import socket
-import sys
 from pathlib import Path
 
 from docutils import nodes
@@ -121,10 +120,6 @@ def setup(app):
 
 # -- Gallery -----------------------------------------------------------------
 
-# The gallery's figure scraper is named by import path so that the
-# configuration stays picklable.
-sys.path.insert(0, str(DOCS / "sphinxext"))
-
 sphinx_gallery_conf = {
     "examples_dirs": str(ROOT / "examples"),
     "gallery_dirs": "auto_examples",
@@ -138,7 +133,7 @@ sphinx_gallery_conf = {
     "abort_on_example_error": True,
     "matplotlib_animations": False,
     "show_memory": False,
-    "image_scrapers": ("skrbm_scraper.skrbm_figures", "matplotlib"),
+    "image_scrapers": ("matplotlib",),
 }
 
 # -- Benchmark results -------------------------------------------------------

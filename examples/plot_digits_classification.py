@@ -112,8 +112,8 @@ plt.show()
 # %%
 # The Gaussian RBM's filters
 # --------------------------
-# :func:`~skrbm.plotting.plot_components` returns a matplotlib figure
-# (built without pyplot; save it with ``fig.savefig``). After 30 epochs
+# :func:`~skrbm.plotting.plot_components` draws into a new pyplot figure
+# (or the ``ax=`` you give it) and returns it. After 30 epochs
 # with the default weak decay the filters are still noisy, and the
 # isolated bright pixels are mostly border pixels that are almost never
 # inked, which standardization turns into rare, very large values. Stronger

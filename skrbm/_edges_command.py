@@ -62,7 +62,7 @@ def edges_markdown(summary):
 
 def run_edges_command(args, argv):
     """Run the edge recipe and write its outputs; return the exit code."""
-    from ._study_figures import filter_image, save_image
+    from ._study_figures import filter_image, save_figure, save_image
     from .edges import run_edges
     from .plotting import plot_gabor_summary
 
@@ -73,7 +73,7 @@ def run_edges_command(args, argv):
     out.mkdir(parents=True, exist_ok=True)
     rbm = result["pipeline"]["rbm"]
     save_image(out / "filters.png", filter_image(rbm, result["patch_shape"]))
-    plot_gabor_summary(result).savefig(out / "gabor_summary.png", dpi=100)
+    save_figure(plot_gabor_summary(result), out / "gabor_summary.png", dpi=100)
     summary = edges_summary(result)
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     (out / "summary.md").write_text(edges_markdown(summary))

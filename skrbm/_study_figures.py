@@ -124,6 +124,14 @@ def samples_figure(X_val, samples, sample_steps):
     return fig
 
 
+def save_figure(fig, path, dpi):
+    """Write ``fig`` to ``path`` and close it (pyplot keeps it otherwise)."""
+    from matplotlib import pyplot as plt
+
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+
+
 def write_figures(result, out):
     """Filter grids, loss curves, reconstructions and samples of a study."""
     paths = []
@@ -141,7 +149,7 @@ def write_figures(result, out):
     plot_loss_curves(rbms, title="RBM (CD-1, sampled hiddens)", ax=rbm_ax)
     plot_loss_curves(refined, title="autoencoder refinement", ax=refine_ax)
     paths.append(out / "loss_curves.png")
-    fig.savefig(paths[-1], dpi=100)
+    save_figure(fig, paths[-1], dpi=100)
     reconstructions = {}
     for name, (rbm, refiner) in result["models"].items():
         if rbm is not None:
@@ -149,10 +157,10 @@ def write_figures(result, out):
         reconstructions[f"{name} refined"] = refiner
     fig = plot_reconstructions(result["X_val"], reconstructions)
     paths.append(out / "reconstructions.png")
-    fig.savefig(paths[-1], dpi=80)
+    save_figure(fig, paths[-1], dpi=80)
     fig = samples_figure(
         result["X_val"], result["samples"], result["config"].sample_steps
     )
     paths.append(out / "samples.png")
-    fig.savefig(paths[-1], dpi=100)
+    save_figure(fig, paths[-1], dpi=100)
     return paths

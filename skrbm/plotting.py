@@ -1,9 +1,11 @@
 """Pictures of RBM filters, training curves and reconstructions.
 
-Every function returns a :class:`matplotlib.figure.Figure` built with the
-object-oriented API (no global ``pyplot`` state), so it works in scripts,
-notebooks and on machines without a display. Matplotlib is an optional
-dependency: ``pip install 'skrbm[plot]'``.
+Every function draws into the ``ax=`` it is given or, without one, into a
+new figure that ``matplotlib.pyplot`` manages (as scikit-learn's displays
+do), and returns the :class:`matplotlib.figure.Figure`: ``plt.savefig``,
+``plt.show`` and notebooks see it. Close figures you no longer need with
+``plt.close(fig)``. Matplotlib is an optional dependency:
+``pip install 'skrbm[plot]'``.
 """
 
 import numpy as np
@@ -13,12 +15,12 @@ from ._filters import as_weights, patch_shape_of
 
 def _figure(**kwargs):
     try:
-        from matplotlib.figure import Figure
+        import matplotlib.pyplot as plt
     except ImportError as exc:
         raise ImportError(
             "Plotting requires matplotlib: pip install 'skrbm[plot]'."
         ) from exc
-    return Figure(**kwargs)
+    return plt.figure(**kwargs)
 
 
 def tile_filters(components, patch_shape=None, n_cols=None, gap=1):

@@ -1,3 +1,5 @@
+import sys
+
 import numpy as np
 import pytest
 from sklearn.preprocessing import StandardScaler
@@ -17,3 +19,12 @@ def patches():
 def X_small():
     """A small standardized Gaussian design, float64."""
     return np.random.RandomState(0).standard_normal((60, 9))
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close the pyplot figures a test opened (pyplot keeps them otherwise)."""
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")

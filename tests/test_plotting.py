@@ -67,6 +67,28 @@ def test_non_square_filters_need_a_patch_shape():
 
 
 def test_missing_matplotlib_gives_a_clear_error(monkeypatch):
-    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r"pip install 'skrbm\[plot\]'"):
         plot_components(np.ones((4, 4)))
+
+
+def test_figures_are_pyplots_so_savefig_and_show_see_them(tiny_rbm, tmp_path):
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    rbm, _ = tiny_rbm
+    fig = plot_components(rbm)
+    assert plt.gcf() is fig
+    plt.savefig(tmp_path / "filters.png")
+    pixels = np.asarray(Image.open(tmp_path / "filters.png").convert("L"))
+    # the grid, not a blank page: mid grey, black and white tiles
+    assert pixels.std() > 20
+
+
+def test_an_ax_is_drawn_into_without_a_new_figure(tiny_rbm):
+    import matplotlib.pyplot as plt
+
+    rbm, _ = tiny_rbm
+    fig, ax = plt.subplots()
+    assert plot_components(rbm, ax=ax) is fig
+    assert plt.get_fignums() == [fig.number]
