@@ -3,12 +3,11 @@
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import _fit_context
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_array, check_random_state
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._compat import Interval, _fit_context
 from ._training import EarlyStopping, Schedule, train
 
 FLOAT_DTYPES = (np.float64, np.float32)

@@ -10,10 +10,10 @@ from sklearn.base import (
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
 )
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import OPTIMIZER_CONSTRAINTS, MinibatchMixin, check_hidden, generator_from
+from ._compat import Interval, StrOptions
 from ._kernels import (
     CDWorkspace,
     Gradient,

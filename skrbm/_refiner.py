@@ -11,10 +11,10 @@ from sklearn.base import (
     TransformerMixin,
     clone,
 )
-from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import OPTIMIZER_CONSTRAINTS, MinibatchMixin, check_hidden, generator_from
+from ._compat import HasMethods, Interval
 from ._kernels import (
     AEGradient,
     AEWorkspace,

@@ -8,12 +8,11 @@ from sklearn.base import (
     BaseEstimator,
     OneToOneFeatureMixin,
     TransformerMixin,
-    _fit_context,
 )
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-FLOAT_DTYPES = (np.float64, np.float32)
+from ._base import FLOAT_DTYPES
+from ._compat import Interval, _fit_context
 
 
 def remove_sample_mean(X):

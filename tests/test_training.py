@@ -202,3 +202,23 @@ def test_fit_makes_no_copy_of_the_data(estimator):
     finally:
         tracemalloc.stop()
     assert peak < X.nbytes / 4
+
+
+def test_scikit_learn_private_names_come_through_one_module():
+    import ast
+    from pathlib import Path
+
+    import skrbm
+
+    offenders = []
+    for path in Path(skrbm.__file__).parent.glob("*.py"):
+        if path.name == "_compat.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "sklearn"
+            ):
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                if private or any(p.startswith("_") for p in node.module.split(".")):
+                    offenders.append(f"{path.name}: from {node.module}")
+    assert offenders == []
