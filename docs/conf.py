@@ -71,6 +71,7 @@ numpydoc_validation_exclude = {
     # a NamedTuple's members: tuple's own methods and the field aliases
     # namedtuple writes (the fields are documented as the class's Parameters)
     r"\.LogPartition\.\w+$",
+    r"\.ChunkProgress\.\w+$",
 }
 
 # -- Cross-references to other projects --------------------------------------

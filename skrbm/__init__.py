@@ -2,11 +2,12 @@
 
 from ._rbm import GaussianRBM
 from ._refiner import AutoencoderRefiner
-from ._stream import iter_chunks, partial_fit_chunks
+from ._stream import ChunkProgress, iter_chunks, partial_fit_chunks
 from ._zca import ZCAWhitening
 
 __all__ = [
     "AutoencoderRefiner",
+    "ChunkProgress",
     "GaussianRBM",
     "ZCAWhitening",
     "iter_chunks",

@@ -8,6 +8,8 @@ memory at a time.
 
 import math
 import mmap
+import warnings
+from typing import NamedTuple
 
 import numpy as np
 
@@ -39,7 +41,7 @@ def iter_chunks(X, chunk_size):
     Examples
     --------
     >>> import numpy as np
-    >>> from skrbm._stream import iter_chunks
+    >>> from skrbm import iter_chunks
     >>> [chunk.shape for chunk in iter_chunks(np.zeros((5, 2)), 2)]
     [(2, 2), (2, 2), (1, 2)]
     """
@@ -85,8 +87,46 @@ def _file_rows(X):
     return rows
 
 
+class ChunkProgress(NamedTuple):
+    """How far :func:`partial_fit_chunks` has come, after one chunk.
+
+    The record its ``callback`` receives after every ``partial_fit`` call.
+    Epochs and chunks count from 1, so ``chunk == n_chunks`` marks the end
+    of a pass and ``epoch == n_epochs`` the last pass.
+
+    Parameters
+    ----------
+    epoch : int
+        The pass over the data under way, from 1 to ``n_epochs``.
+    n_epochs : int
+        Passes in all.
+    chunk : int
+        Chunks trained on so far in this pass, from 1 to ``n_chunks``.
+    n_chunks : int
+        Chunks per pass.
+    loss : float
+        The estimator's latest ``loss_curve_`` entry: for a
+        :class:`~skrbm.GaussianRBM`, the reconstruction error of its epoch
+        over this chunk. NaN for an estimator without a ``loss_curve_``,
+        such as :class:`~sklearn.preprocessing.StandardScaler`.
+    """
+
+    epoch: int
+    n_epochs: int
+    chunk: int
+    n_chunks: int
+    loss: float
+
+
 def partial_fit_chunks(
-    estimator, X, *, chunk_size=100_000, n_epochs=1, transform=None, progress=None
+    estimator,
+    X,
+    *,
+    chunk_size=100_000,
+    n_epochs=1,
+    transform=None,
+    callback=None,
+    progress=None,
 ):
     """Train ``estimator`` by ``partial_fit`` on successive row chunks of ``X``.
 
@@ -119,9 +159,19 @@ def partial_fit_chunks(
         Applied to each chunk before ``partial_fit``, e.g. the ``transform``
         of a :class:`~sklearn.preprocessing.StandardScaler` fitted in a
         first streaming pass.
-    progress : skrbm._progress.Progress, optional
-        Receives one stage per epoch whose steps are the chunks, with the
-        estimator's latest ``loss_curve_`` value (NaN when it has none).
+    callback : callable, optional
+        Called as ``callback(info)`` after every ``partial_fit`` call, so
+        ``n_chunks * n_epochs`` times in all, with a :class:`ChunkProgress`
+        ``info`` (epoch, chunk, their totals and the latest loss), e.g. to
+        show progress or to log the loss. Its return value is ignored.
+    progress : object, optional
+        An object with ``start(label, total, unit)``, ``advance(loss)``
+        and ``finish()`` methods, called at the start of each pass, after
+        each chunk and at the end of each pass.
+
+        .. deprecated:: 0.2
+           ``progress`` is deprecated in 0.2 and will be removed in 0.4;
+           use ``callback``.
 
     Returns
     -------
@@ -131,28 +181,48 @@ def partial_fit_chunks(
     See Also
     --------
     iter_chunks : The chunks this function feeds to ``partial_fit``.
+    ChunkProgress : What ``callback`` receives.
 
     Examples
     --------
     >>> import numpy as np
     >>> from skrbm import GaussianRBM
-    >>> from skrbm._stream import partial_fit_chunks
+    >>> from skrbm import GaussianRBM, partial_fit_chunks
     >>> X = np.random.RandomState(0).standard_normal((1000, 16))
     >>> rbm = GaussianRBM(n_components=8, random_state=0)
     >>> rbm = partial_fit_chunks(rbm, X, chunk_size=250, n_epochs=2)
     >>> rbm.n_iter_  # one partial_fit epoch per chunk
     8
+
+    A callback sees every chunk; this one reports the end of each pass:
+
+    >>> def report(info):
+    ...     if info.chunk == info.n_chunks:
+    ...         print(f"pass {info.epoch}/{info.n_epochs} done")
+    >>> rbm = partial_fit_chunks(rbm, X, chunk_size=250, n_epochs=2, callback=report)
+    pass 1/2 done
+    pass 2/2 done
     """
     _check_positive("chunk_size", chunk_size)
     _check_positive("n_epochs", n_epochs)
+    if progress is not None:
+        warnings.warn(
+            "The progress parameter of partial_fit_chunks is deprecated in 0.2 "
+            "and will be removed in 0.4; pass callback instead.",
+            FutureWarning,
+            stacklevel=2,
+        )
     total = n_chunks(X.shape[0], chunk_size)
     for epoch in range(1, n_epochs + 1):
         if progress is not None:
             progress.start(f"pass {epoch}/{n_epochs} over the data", total, "chunk")
-        for chunk in iter_chunks(X, chunk_size):
+        for index, chunk in enumerate(iter_chunks(X, chunk_size), start=1):
             estimator.partial_fit(chunk if transform is None else transform(chunk))
+            loss = _latest_loss(estimator)
+            if callback is not None:
+                callback(ChunkProgress(epoch, n_epochs, index, total, loss))
             if progress is not None:
-                progress.advance(_latest_loss(estimator))
+                progress.advance(loss)
         if progress is not None:
             progress.finish()
     return estimator

@@ -23,6 +23,20 @@ def _figure(**kwargs):
     return plt.figure(**kwargs)
 
 
+def _tile(rows, patch_shape, n_cols, gap):
+    """Rows as a grid of ``(h, w)`` tiles, NaN between and after the tiles."""
+    h, w = patch_shape_of(rows.shape[1], patch_shape)
+    n = rows.shape[0]
+    n_cols = n_cols or int(np.ceil(np.sqrt(n)))
+    n_rows = int(np.ceil(n / n_cols))
+    mosaic = np.full((n_rows * (h + gap) - gap, n_cols * (w + gap) - gap), np.nan)
+    for i, row in enumerate(rows):
+        r, c = divmod(i, n_cols)
+        top, left = r * (h + gap), c * (w + gap)
+        mosaic[top : top + h, left : left + w] = row.reshape(h, w)
+    return mosaic
+
+
 def tile_filters(components, patch_shape=None, n_cols=None, gap=1):
     """Arrange filters as a grid of tiles, each scaled symmetrically.
 
@@ -47,19 +61,10 @@ def tile_filters(components, patch_shape=None, n_cols=None, gap=1):
         The tiled filters, with values in [-1, 1] and NaN between tiles.
     """
     W = as_weights(components)
-    h, w = patch_shape_of(W.shape[1], patch_shape)
-    n = W.shape[0]
-    n_cols = n_cols or int(np.ceil(np.sqrt(n)))
-    n_rows = int(np.ceil(n / n_cols))
-    mosaic = np.full((n_rows * (h + gap) - gap, n_cols * (w + gap) - gap), np.nan)
-    scale = np.abs(W).max(axis=1)
-    for i, (row, peak) in enumerate(zip(W, scale, strict=True)):
-        r, c = divmod(i, n_cols)
-        tile = row.reshape(h, w) / peak if peak > 0 else np.zeros((h, w))
-        mosaic[r * (h + gap) : r * (h + gap) + h, c * (w + gap) : c * (w + gap) + w] = (
-            tile
-        )
-    return mosaic
+    peak = np.abs(W).max(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scaled = np.where(peak > 0, W / peak, 0.0)
+    return _tile(scaled, patch_shape, n_cols, gap)
 
 
 def plot_components(components, patch_shape=None, n_cols=None, title=None, ax=None):
@@ -92,14 +97,63 @@ def plot_components(components, patch_shape=None, n_cols=None, title=None, ax=No
     >>> fig.axes[0].images[0].get_array().shape
     (89, 89)
     """
-    mosaic = tile_filters(components, patch_shape, n_cols)
+    return _draw_mosaic(tile_filters(components, patch_shape, n_cols), 1, title, ax)
+
+
+def plot_patches(X, patch_shape=None, n_cols=None, vmax=None, title=None, ax=None):
+    """Draw patches as a grid of grey tiles on one shared scale.
+
+    Unlike :func:`plot_components`, which scales each tile by its own peak,
+    every tile here shares one grey scale, symmetric about zero: mid grey
+    is 0, black ``-vmax`` and white ``+vmax``; values beyond are clipped.
+    Use it for data, reconstructions or samples, whose contrast compares
+    from tile to tile (and, with the same ``vmax``, from figure to figure).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_pixels)
+        Patches, one per row.
+    patch_shape : tuple of int, optional
+        ``(height, width)`` of a patch; square by default.
+    n_cols : int, optional
+        Tiles per row; by default the smallest square grid.
+    vmax : float, optional
+        Value drawn white (and ``-vmax`` black); by default the largest
+        absolute value of ``X``.
+    title : str, optional
+        Axes title.
+    ax : matplotlib Axes, optional
+        Draw into this axes instead of a new figure.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+        The figure drawn into: a new one, or that of ``ax`` when given.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrbm.plotting import plot_patches
+    >>> X = np.random.RandomState(0).standard_normal((16, 64))
+    >>> fig = plot_patches(X, vmax=2.0)
+    >>> fig.axes[0].images[0].get_clim()
+    (-2.0, 2.0)
+    """
+    X = np.asarray(X)
+    if vmax is None:
+        vmax = float(np.abs(X).max())
+    return _draw_mosaic(_tile(X, patch_shape, n_cols, gap=1), vmax, title, ax)
+
+
+def _draw_mosaic(mosaic, limit, title, ax):
+    """Draw tiles in grey from ``-limit`` (black) to ``+limit`` (white)."""
     if ax is None:
         fig = _figure(figsize=(4, 4), layout="constrained")
         ax = fig.add_subplot()
     else:
         fig = ax.figure
     cmap = _grey_with_background()
-    ax.imshow(mosaic, cmap=cmap, vmin=-1, vmax=1, interpolation="nearest")
+    ax.imshow(mosaic, cmap=cmap, vmin=-limit, vmax=limit, interpolation="nearest")
     ax.set_axis_off()
     if title:
         ax.set_title(title)

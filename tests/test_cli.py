@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from skrbm._study import QUICK, StudyConfig, run_study
-from skrbm._study_figures import BACKGROUND
 from skrbm.cli import main
+from skrbm.cli._images import BACKGROUND
+from skrbm.cli._study import QUICK, StudyConfig, run_study
 from skrbm.metrics import summarize_filters
 
 QUICK_ARGS = ["study", "--quick", "--quiet", "--seed", "3"]

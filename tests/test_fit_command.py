@@ -133,6 +133,9 @@ def test_progress_goes_to_stderr_once_per_pass(tmp_path, data_file, capsys):
     assert [line.split(":")[0] for line in err] == [
         f"pass {k}/{EPOCHS} over the data" for k in (1, 1, 2, 2)
     ]
+    chunks_per_pass = len(chunks(np.zeros(N_ROWS)))
+    assert err[0] == f"pass 1/{EPOCHS} over the data: {chunks_per_pass} chunks"
+    assert err[1].startswith(f"pass 1/{EPOCHS} over the data: done in ")
 
 
 def test_quiet_prints_nothing(tmp_path, data_file, capsys):

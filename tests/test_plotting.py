@@ -10,6 +10,7 @@ from skrbm import GaussianRBM
 from skrbm.plotting import (
     plot_components,
     plot_loss_curves,
+    plot_patches,
     plot_reconstructions,
     tile_filters,
 )
@@ -40,6 +41,29 @@ def test_plot_components_draws_one_grid(tiny_rbm):
     assert image.get_array().shape == (2 * 5 - 1, 3 * 5 - 1)
     assert image.get_clim() == (-1, 1)
     assert fig.axes[0].get_title() == "tiny"
+
+
+def test_plot_patches_keeps_values_and_separates_tiles():
+    patches = np.arange(4 * 6, dtype=float).reshape(4, 6) - 10.0
+    image = plot_patches(patches, patch_shape=(2, 3)).axes[0].images[0]
+    mosaic = image.get_array()
+    assert mosaic.shape == (2 * 3 - 1, 2 * 4 - 1)
+    np.testing.assert_array_equal(mosaic[:2, :3], patches[0].reshape(2, 3))
+    np.testing.assert_array_equal(mosaic[3:, 4:], patches[3].reshape(2, 3))
+    assert mosaic.mask[2].all() and mosaic.mask[:, 3].all()
+    # one scale for all tiles, symmetric about zero: the largest |value|
+    assert image.get_clim() == (-13.0, 13.0)
+
+
+def test_plot_patches_draws_into_an_ax_on_the_scale_given():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    patches = np.random.RandomState(0).standard_normal((5, 16))
+    assert plot_patches(patches, vmax=0.5, ax=ax) is fig
+    assert ax.images[0].get_clim() == (-0.5, 0.5)
+    # five 4x4 tiles fill two rows of a three-column grid
+    assert ax.images[0].get_array().shape == (2 * 5 - 1, 3 * 5 - 1)
 
 
 def test_plot_loss_curves_uses_a_log_scale(tiny_rbm):

@@ -1,15 +1,12 @@
 """Out-of-core training with partial_fit over row chunks."""
 
 import hashlib
-import io
 
 import numpy as np
 import pytest
 from sklearn.preprocessing import StandardScaler
 
-from skrbm import GaussianRBM
-from skrbm._progress import Progress
-from skrbm._stream import iter_chunks, partial_fit_chunks
+from skrbm import ChunkProgress, GaussianRBM, iter_chunks, partial_fit_chunks
 
 CHUNK = 300
 N_EPOCHS = 2
@@ -152,16 +149,69 @@ def test_streamed_scaler_then_rbm_equals_in_memory(tmp_path, X_stream):
     assert_same_model(streamed, in_memory(rbm(), X, transform=reference.transform))
 
 
-def test_progress_reports_one_stage_per_pass(X_stream):
-    stream = io.StringIO()
-    partial_fit_chunks(
-        rbm(), X_stream, chunk_size=CHUNK, n_epochs=2, progress=Progress(stream=stream)
+def test_callback_sees_every_chunk_with_the_estimators_loss(X_stream):
+    seen = []
+    model = partial_fit_chunks(
+        rbm(), X_stream, chunk_size=CHUNK, n_epochs=N_EPOCHS, callback=seen.append
     )
-    lines = stream.getvalue().splitlines()
-    assert [line.split(":")[0] for line in lines] == [
-        "pass 1/2 over the data",
-        "pass 1/2 over the data",
-        "pass 2/2 over the data",
-        "pass 2/2 over the data",
+    assert all(isinstance(info, ChunkProgress) for info in seen)
+    # 1000 rows in chunks of 300: 4 chunks per pass
+    assert [(i.epoch, i.chunk) for i in seen] == [
+        (epoch, chunk) for epoch in (1, 2) for chunk in (1, 2, 3, 4)
     ]
-    assert lines[1].startswith("pass 1/2 over the data: done in ")
+    assert {(i.n_epochs, i.n_chunks) for i in seen} == {(N_EPOCHS, 4)}
+    assert [i.loss for i in seen] == model.loss_curve_
+    assert len(set(model.loss_curve_)) == 8
+
+
+def test_callback_runs_after_each_partial_fit_call(X_stream):
+    model = rbm()
+    epochs_done = []
+    partial_fit_chunks(
+        model,
+        X_stream,
+        chunk_size=CHUNK,
+        n_epochs=N_EPOCHS,
+        callback=lambda info: epochs_done.append(model.n_iter_),
+    )
+    assert epochs_done == list(range(1, 9))
+
+
+def test_callback_loss_is_nan_for_an_estimator_without_a_loss_curve(X_stream):
+    seen = []
+    partial_fit_chunks(
+        StandardScaler(), X_stream, chunk_size=CHUNK, callback=seen.append
+    )
+    assert len(seen) == 4
+    assert all(np.isnan(info.loss) for info in seen)
+
+
+class _Recorder:
+    """What the deprecated ``progress`` argument received, call by call."""
+
+    def __init__(self):
+        self.calls = []
+
+    def start(self, label, total, unit):
+        self.calls.append(("start", label, total, unit))
+
+    def advance(self, loss):
+        self.calls.append(("advance", loss))
+
+    def finish(self):
+        self.calls.append(("finish",))
+
+
+def test_progress_argument_is_deprecated_but_still_reported_to(X_stream):
+    recorder = _Recorder()
+    with pytest.warns(FutureWarning, match="progress .* removed in 0.4.*callback"):
+        model = partial_fit_chunks(
+            rbm(), X_stream, chunk_size=CHUNK, n_epochs=N_EPOCHS, progress=recorder
+        )
+    losses = iter(model.loss_curve_)
+    expected = []
+    for epoch in (1, 2):
+        expected.append(("start", f"pass {epoch}/2 over the data", 4, "chunk"))
+        expected += [("advance", next(losses)) for _ in range(4)]
+        expected.append(("finish",))
+    assert recorder.calls == expected

@@ -1,18 +1,14 @@
-"""The study's samples picture."""
+"""The study: its samples picture, its models and where it writes."""
 
 import numpy as np
 import pytest
 
-from skrbm._study_figures import samples_figure, tile_patches
+from skrbm.cli._study_figures import samples_figure
+from skrbm.plotting import plot_patches
 
 
-def test_tile_patches_keeps_values_and_separates_tiles():
-    patches = np.arange(4 * 6, dtype=float).reshape(4, 6) - 10.0
-    mosaic = tile_patches(patches, patch_shape=(2, 3))
-    assert mosaic.shape == (2 * 3 - 1, 2 * 4 - 1)
-    np.testing.assert_array_equal(mosaic[:2, :3], patches[0].reshape(2, 3))
-    np.testing.assert_array_equal(mosaic[3:, 4:], patches[3].reshape(2, 3))
-    assert np.isnan(mosaic[2]).all() and np.isnan(mosaic[:, 3]).all()
+def _drawn(ax):
+    return ax.images[0].get_array().data
 
 
 def test_samples_figure_shares_one_grey_scale_set_by_the_data():
@@ -27,7 +23,7 @@ def test_samples_figure_shares_one_grey_scale_set_by_the_data():
     ):
         image = ax.images[0]
         assert image.get_clim() == pytest.approx((-limit, limit))
-        np.testing.assert_array_equal(image.get_array().data, tile_patches(patches))
+        np.testing.assert_array_equal(_drawn(ax), _drawn(plot_patches(patches).axes[0]))
     assert [ax.get_title().split("\n")[0] for ax in fig.axes] == [
         "validation patches",
         "l1 RBM",
@@ -45,7 +41,7 @@ def test_samples_figure_shows_a_square_that_every_panel_fills():
 
 
 def test_study_keys_carry_alpha_when_a_penalty_repeats():
-    from skrbm._study import study_settings
+    from skrbm.cli._study import study_settings
 
     settings = study_settings(("l2", "l2", "l1", "none"), (0.01, 1.0, 0.01, 0.1))
     assert settings == {
@@ -59,7 +55,7 @@ def test_study_keys_carry_alpha_when_a_penalty_repeats():
 
 
 def test_a_repeated_penalty_gives_two_models_and_two_sets_of_figures(tmp_path):
-    from skrbm._study import StudyConfig, run_study, write_outputs
+    from skrbm.cli._study import StudyConfig, run_study, write_outputs
 
     config = StudyConfig(
         penalties=("l2", "l2"),

@@ -82,5 +82,37 @@ class Progress:
         seconds = time.perf_counter() - self._tic
         self._print(f"{self._label}: done in {seconds:.1f}s")
 
+    def passes(self, n_epochs, n_chunks):
+        """A ``partial_fit_chunks`` callback: one stage per pass over the chunks.
+
+        Starts the first pass's stage now; the last chunk of each pass ends
+        its stage and starts the next pass's.
+
+        Parameters
+        ----------
+        n_epochs : int
+            Passes over the data.
+        n_chunks : int
+            Chunks per pass.
+
+        Returns
+        -------
+        callback : callable
+            ``callback(info)`` for a :class:`skrbm.ChunkProgress` ``info``.
+        """
+
+        def start(epoch):
+            self.start(f"pass {epoch}/{n_epochs} over the data", n_chunks, "chunk")
+
+        def callback(info):
+            self.advance(info.loss)
+            if info.chunk == info.n_chunks:
+                self.finish()
+                if info.epoch < info.n_epochs:
+                    start(info.epoch + 1)
+
+        start(1)
+        return callback
+
     def _print(self, line):
         print(line, file=self.stream, flush=True)

@@ -1,13 +1,5 @@
-"""Command line: ``python -m skrbm`` (or ``skrbm``).
+"""``skrbm study``: the weight-decay study on natural image patches."""
 
-``skrbm study`` reproduces the weight-decay study on natural image patches
-and writes its figures and summary.
-"""
-
-import argparse
-import sys
-
-from . import __version__
 from ._argtypes import (
     PENALTIES,
     add_images_option,
@@ -16,8 +8,6 @@ from ._argtypes import (
     non_negative_float,
     positive_int,
 )
-from ._edges_command import add_edges_parser
-from ._fit_command import add_fit_parser
 
 STUDY_HELP = """\
 Train Gaussian-Bernoulli RBMs with no weight decay, L1 and L2 on natural
@@ -116,21 +106,6 @@ def add_study_parser(subparsers):
     return p
 
 
-def build_parser():
-    """The top-level argument parser."""
-    parser = argparse.ArgumentParser(
-        prog="skrbm",
-        description="Gaussian-Bernoulli RBMs for scikit-learn: experiments "
-        "from the command line.",
-    )
-    parser.add_argument("--version", action="version", version=f"skrbm {__version__}")
-    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
-    add_study_parser(subparsers)
-    add_fit_parser(subparsers)
-    add_edges_parser(subparsers)
-    return parser
-
-
 def study_config(args, explicit):
     """A StudyConfig from parsed options; ``explicit`` names options given."""
     from ._study import QUICK, StudyConfig
@@ -176,22 +151,3 @@ def run_study_command(args, argv):
         print(summary_markdown(result))
         print(f"Wrote {len(paths)} files to {out}/")
     return 0
-
-
-def main(argv=None):
-    """Entry point; returns the process exit code.
-
-    Expected failures (missing or unreadable images, impossible settings,
-    missing optional dependencies) print one line to stderr and return 2.
-    """
-    argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not hasattr(args, "run"):
-        parser.print_help()
-        return 2
-    try:
-        return args.run(args, argv)
-    except (OSError, ValueError, ImportError) as exc:
-        print(f"skrbm: error: {exc}", file=sys.stderr)
-        return 2

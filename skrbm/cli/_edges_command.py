@@ -62,9 +62,9 @@ def edges_markdown(summary):
 
 def run_edges_command(args, argv):
     """Run the edge recipe and write its outputs; return the exit code."""
-    from ._study_figures import filter_image, save_figure, save_image
-    from .edges import run_edges
-    from .plotting import plot_gabor_summary
+    from ..edges import run_edges
+    from ..plotting import plot_gabor_summary
+    from ._images import filter_image, save_figure, save_image
 
     if not args.quiet:
         print("Training the edge recipe...", flush=True)

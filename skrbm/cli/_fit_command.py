@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
+from .. import GaussianRBM, partial_fit_chunks
 from ._argtypes import (
     PENALTIES,
     add_run_options,
@@ -24,7 +25,6 @@ from ._argtypes import (
     positive_float,
     positive_int,
 )
-from ._stream import n_chunks, partial_fit_chunks
 
 FIT_HELP = """\
 Train a Gaussian-Bernoulli RBM on a 2-D array stored in a .npy file (one
@@ -179,8 +179,6 @@ def finite_rows(n_rows):
 
 def make_rbm(args):
     """The GaussianRBM the options describe."""
-    from ._rbm import GaussianRBM
-
     return GaussianRBM(
         n_components=args.n_components,
         learning_rate=args.learning_rate,
@@ -207,7 +205,7 @@ def fit_streamed(X, rbm, *, chunk_size, n_epochs, standardize=True, progress=Non
     standardize : bool, default=True
         Learn a :class:`~sklearn.preprocessing.StandardScaler` in a first
         pass and standardize each chunk before training.
-    progress : skrbm._progress.Progress, optional
+    progress : Progress, optional
         One stage per training pass.
 
     Returns
@@ -230,16 +228,24 @@ def fit_streamed(X, rbm, *, chunk_size, n_epochs, standardize=True, progress=Non
         )
         steps.append(("standardscaler", scaler))
         transform = scaler.transform
+    callback = None
+    if progress is not None:
+        callback = progress.passes(n_epochs, n_chunks(X.shape[0], chunk_size))
     partial_fit_chunks(
         rbm,
         X,
         chunk_size=chunk_size,
         n_epochs=n_epochs,
         transform=transform,
-        progress=progress,
+        callback=callback,
     )
     steps.append(("gaussianrbm", rbm))
     return Pipeline(steps)
+
+
+def n_chunks(n_rows, chunk_size):
+    """Chunks of at most ``chunk_size`` rows in ``n_rows`` rows."""
+    return math.ceil(n_rows / chunk_size)
 
 
 def filters_path(out):
@@ -264,7 +270,7 @@ def write_filters(rbm, path):
             "no filter picture written"
         )
     try:
-        from ._study_figures import filter_image, save_image
+        from ._images import filter_image, save_image
 
         save_image(path, filter_image(rbm.components_, (side, side)))
     except ImportError:

@@ -15,12 +15,11 @@ from sklearn.covariance import EmpiricalCovariance
 from sklearn.frozen import FrozenEstimator
 from sklearn.preprocessing import StandardScaler
 
+from .. import AutoencoderRefiner, GaussianRBM
+from ..datasets import load_natural_patches
+from ..metrics import log_partition, summarize_filters
 from ._argtypes import PENALTIES
 from ._progress import Progress
-from ._rbm import GaussianRBM
-from ._refiner import AutoencoderRefiner
-from .datasets import load_natural_patches
-from .metrics import log_partition, summarize_filters
 
 # What ``--quick`` changes: a seconds-long run.
 QUICK = dict(
