@@ -2,8 +2,15 @@
 
 Every case is a separate parametrized test: ``pytest --collect-only -q
 tests/test_bad_input.py`` counts the bad inputs tried.
+
+Most of these errors come from scikit-learn's or NumPy's validation, whose
+wording is theirs to change: those tests check the exception's type and,
+where skrbm hands it in, the name in the message (the parameter, the
+estimator's class), never the sentence around it. skrbm's own messages are
+checked word for word.
 """
 
+import re
 import warnings
 
 import numpy as np
@@ -37,59 +44,45 @@ def _with(value):
     return build
 
 
-# (id, builder from a valid X, expected exception, message pattern)
+def naming(*names):
+    """A ``match`` pattern: the message names each of ``names`` as a word."""
+    return "".join(rf"(?=[\s\S]*(?<!\w){re.escape(name)}(?!\w))" for name in names)
+
+
+# (id, builder from a valid X, expected exception)
 BAD_DATA = [
-    ("nan", _with(np.nan), ValueError, "Input X contains NaN"),
-    ("inf", _with(np.inf), ValueError, "Input X contains infinity"),
-    ("-inf", _with(-np.inf), ValueError, "Input X contains infinity"),
-    ("no-samples", lambda X: X[:0], ValueError, r"0 sample\(s\) \(shape=\(0, 6\)\)"),
-    ("no-features", lambda X: X[:, :0], ValueError, r"0 feature\(s\)"),
-    ("1-d", lambda X: X[:, 0], ValueError, "Expected 2D array, got 1D array"),
-    ("3-d", lambda X: X.reshape(len(X), 3, -1), ValueError, "Found array with dim 3"),
-    ("scalar", lambda X: 3.0, ValueError, "Expected 2D array, got scalar array"),
-    (
-        "string-array",
-        lambda X: np.full(X.shape, "a"),
-        ValueError,
-        "could not convert string to float",
-    ),
-    (
-        "string-lists",
-        lambda X: [["a"] * X.shape[1]] * 5,
-        ValueError,
-        "could not convert string to float",
-    ),
-    ("complex", lambda X: X + 1j, ValueError, "Complex data not supported"),
+    ("nan", _with(np.nan), ValueError),
+    ("inf", _with(np.inf), ValueError),
+    ("-inf", _with(-np.inf), ValueError),
+    ("no-samples", lambda X: X[:0], ValueError),
+    ("no-features", lambda X: X[:, :0], ValueError),
+    ("1-d", lambda X: X[:, 0], ValueError),
+    ("3-d", lambda X: X.reshape(len(X), 3, -1), ValueError),
+    ("scalar", lambda X: 3.0, ValueError),
+    ("string-array", lambda X: np.full(X.shape, "a"), ValueError),
+    ("string-lists", lambda X: [["a"] * X.shape[1]] * 5, ValueError),
+    ("complex", lambda X: X + 1j, ValueError),
     (
         "object-array",
         lambda X: np.array([[object()] * X.shape[1]] * 5, dtype=object),
         TypeError,
-        "must be a string or a real number, not 'object'",
     ),
     (
         "dict-array",
         lambda X: np.array([[{}] * X.shape[1]] * 5, dtype=object),
         TypeError,
-        "must be a string or a real number, not 'dict'",
     ),
-    (
-        "sparse-csr",
-        sp.csr_matrix,
-        TypeError,
-        "Sparse data was passed for X, but dense data is required",
-    ),
+    ("sparse-csr", sp.csr_matrix, TypeError),
 ]
 BAD_DATA_IDS = [case[0] for case in BAD_DATA]
-
-WRONG_WIDTH = (
-    ValueError,
-    f"X has 4 features, but (GaussianRBM|AutoencoderRefiner) is expecting "
-    f"{N_FEATURES} features",
-)
 
 
 def _fitted(name):
     return FACTORIES[name]().fit(make_X())
+
+
+def _class_name(name):
+    return type(FACTORIES[name]()).__name__
 
 
 def _method_cases():
@@ -103,14 +96,14 @@ def _method_cases():
 @pytest.mark.parametrize("method", ["fit", "partial_fit"])
 @pytest.mark.parametrize("case", BAD_DATA, ids=BAD_DATA_IDS)
 def test_training_refuses_bad_data(name, method, case):
-    _, build, error, match = case
-    with pytest.raises(error, match=match):
+    _, build, error = case
+    with pytest.raises(error):
         getattr(FACTORIES[name](), method)(build(make_X()))
 
 
 @pytest.mark.parametrize("name", FACTORIES)
 def test_fit_refuses_a_single_sample(name):
-    with pytest.raises(ValueError, match=r"1 sample\(s\).*minimum of 2 is required"):
+    with pytest.raises(ValueError, match=naming(_class_name(name))):
         FACTORIES[name]().fit(make_X()[:1])
 
 
@@ -133,16 +126,16 @@ def test_later_partial_fit_learns_from_a_single_sample(name):
     assert not np.array_equal(model.components_, before)
 
 
-def test_refiner_first_partial_fit_on_one_sample_names_the_rbm_minimum():
+def test_refiner_first_partial_fit_on_one_sample_names_the_rbm():
     # The first call pretrains the RBM with a full fit, which needs two samples.
-    with pytest.raises(ValueError, match=r"minimum of 2 is required by GaussianRBM"):
+    with pytest.raises(ValueError, match=naming("GaussianRBM")) as error:
         small_refiner().partial_fit(make_X()[:1])
+    assert "AutoencoderRefiner" not in str(error.value)
 
 
 @pytest.mark.parametrize("name", FACTORIES)
 def test_partial_fit_refuses_a_different_number_of_features(name):
-    error, match = WRONG_WIDTH
-    with pytest.raises(error, match=match):
+    with pytest.raises(ValueError, match=naming(_class_name(name))):
         _fitted(name).partial_fit(make_X()[:, :4])
 
 
@@ -152,16 +145,15 @@ def test_partial_fit_refuses_a_different_number_of_features(name):
 @pytest.mark.parametrize("name, method", _method_cases())
 @pytest.mark.parametrize("case", BAD_DATA, ids=BAD_DATA_IDS)
 def test_fitted_methods_refuse_bad_data(name, method, case):
-    _, build, error, match = case
+    _, build, error = case
     model = _fitted(name)
-    with pytest.raises(error, match=match):
+    with pytest.raises(error):
         getattr(model, method)(build(make_X()))
 
 
 @pytest.mark.parametrize("name, method", _method_cases())
 def test_fitted_methods_refuse_a_different_number_of_features(name, method):
-    error, match = WRONG_WIDTH
-    with pytest.raises(error, match=match):
+    with pytest.raises(ValueError, match=naming(_class_name(name))):
         getattr(_fitted(name), method)(make_X()[:, :4])
 
 
@@ -170,7 +162,7 @@ def test_fitted_methods_refuse_renamed_dataframe_columns(name, method):
     columns = [f"f{i}" for i in range(N_FEATURES)]
     model = FACTORIES[name]().fit(pd.DataFrame(make_X(), columns=columns))
     renamed = pd.DataFrame(make_X(), columns=columns[::-1])
-    with pytest.raises(ValueError, match="feature names should match"):
+    with pytest.raises(ValueError):
         getattr(model, method)(renamed)
 
 
@@ -184,9 +176,8 @@ def _hidden(n_samples=10):
 @pytest.mark.parametrize("name", FACTORIES)
 @pytest.mark.parametrize("case", BAD_DATA, ids=BAD_DATA_IDS)
 def test_inverse_transform_refuses_bad_data(name, case):
-    _, build, error, match = case
-    match = match.replace("6", str(N_COMPONENTS))
-    with pytest.raises(error, match=match):
+    _, build, error = case
+    with pytest.raises(error):
         _fitted(name).inverse_transform(build(_hidden()))
 
 
@@ -224,7 +215,7 @@ def test_tags_say_sparse_and_nan_are_not_supported(name):
 def test_unfitted_model_raises_not_fitted(name, method):
     model = FACTORIES[name]()
     args = () if method == "get_feature_names_out" else (make_X(),)
-    with pytest.raises(NotFittedError, match="not fitted yet"):
+    with pytest.raises(NotFittedError, match=naming(_class_name(name))):
         getattr(model, method)(*args)
 
 
@@ -232,17 +223,17 @@ def test_unfitted_model_raises_not_fitted(name, method):
 def test_failed_fit_leaves_the_model_unfitted(name):
     # 3 samples with validation_fraction=0.9 leave no training sample.
     model = FACTORIES[name](early_stopping=True, validation_fraction=0.9)
-    with pytest.raises(ValueError, match=r"validation_fraction|train set .* empty"):
+    with pytest.raises(ValueError):
         model.fit(make_X()[:3])
-    with pytest.raises(NotFittedError, match="not fitted yet"):
+    with pytest.raises(NotFittedError):
         model.transform(make_X())
 
 
 def test_failed_first_partial_fit_leaves_the_refiner_unfitted():
     model = small_refiner()
-    with pytest.raises(ValueError, match="minimum of 2"):
+    with pytest.raises(ValueError):
         model.partial_fit(make_X()[:1])
-    with pytest.raises(NotFittedError, match="not fitted yet"):
+    with pytest.raises(NotFittedError):
         model.transform(make_X())
 
 
@@ -335,7 +326,7 @@ def test_every_constrained_parameter_has_a_bad_value():
 @pytest.mark.parametrize("method", ["fit", "partial_fit"])
 @pytest.mark.parametrize("param, value", RBM_BAD_PARAMS)
 def test_rbm_refuses_invalid_parameter(method, param, value):
-    with pytest.raises(ValueError, match=f"The '{param}' parameter of GaussianRBM"):
+    with pytest.raises(ValueError, match=naming(param, "GaussianRBM")):
         getattr(GaussianRBM(**{param: value}), method)(make_X())
 
 
@@ -343,16 +334,14 @@ def test_rbm_refuses_invalid_parameter(method, param, value):
 @pytest.mark.parametrize("param, value", REFINER_BAD_PARAMS)
 def test_refiner_refuses_invalid_parameter(method, param, value):
     model = AutoencoderRefiner(**{param: value})
-    with pytest.raises(
-        ValueError, match=f"The '{param}' parameter of AutoencoderRefiner"
-    ):
+    with pytest.raises(ValueError, match=naming(param, "AutoencoderRefiner")):
         getattr(model, method)(make_X())
 
 
 @pytest.mark.parametrize("param, value", RBM_ONLY_BAD_PARAMS)
 def test_refiner_refuses_invalid_rbm_parameter(param, value):
     model = AutoencoderRefiner(small_rbm(**{param: value}))
-    with pytest.raises(ValueError, match=f"The '{param}' parameter of GaussianRBM"):
+    with pytest.raises(ValueError, match=naming(param, "GaussianRBM")):
         model.fit(make_X())
 
 
