@@ -109,7 +109,13 @@ def test_refiner_outputs_have_the_right_shapes_and_dtype(X, params):
     assert ae.components_.shape == ae.decoder_components_.shape == (k, n_features)
     assert ae.inverse_transform(H).shape == (n_samples, n_features)
     assert ae.score_samples(X).shape == (n_samples,)
-    for out in (H, ae.reconstruct(X), ae.inverse_transform(H)):
+    for out in (
+        ae.components_,
+        ae.decoder_components_,
+        H,
+        ae.reconstruct(X),
+        ae.inverse_transform(H),
+    ):
         assert out.dtype == X.dtype
     assert (ae.decoder_components_ is ae.components_) == params["tied"]
 

@@ -1,13 +1,11 @@
 """AutoencoderRefiner and the decay-tuning workflow."""
 
-import pickle
 import warnings
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import make_pipeline
@@ -87,20 +85,6 @@ def test_no_estimator_is_a_random_autoencoder(patches):
     assert np.abs(first.components_).max() > 0.8 * bound
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_refiner_keeps_the_dtype(patches, dtype):
-    X = patches[0].astype(dtype)
-    ae = AutoencoderRefiner(small_rbm(n_iter=2), n_iter=2, random_state=0).fit(X)
-    for array in (
-        ae.components_,
-        ae.decoder_components_,
-        ae.transform(X),
-        ae.reconstruct(X),
-        ae.inverse_transform(ae.transform(X)),
-    ):
-        assert array.dtype == dtype
-
-
 def test_partial_fit_first_call_pretrains_then_each_call_is_an_epoch(patches):
     X, _ = patches
     params = dict(n_iter=3, random_state=0)
@@ -130,42 +114,12 @@ def test_early_stopping_holds_out_data_from_the_rbm_too(patches):
     assert len(ae.validation_scores_) == ae.n_iter_
 
 
-def test_bad_estimator_is_refused_by_name(patches):
+def test_an_estimator_without_rbm_methods_is_refused_by_name(patches):
     X, _ = patches
-    with pytest.raises(ValueError, match="'estimator' parameter of AutoencoderRefiner"):
-        AutoencoderRefiner(estimator="rbm").fit(X)
     with pytest.raises(
         ValueError, match=r"estimator must be an RBM.*StandardScaler lacks"
     ):
         AutoencoderRefiner(StandardScaler()).fit(X)
-
-
-def test_rbm_validation_applies_inside(patches):
-    X, _ = patches
-    with pytest.raises(ValueError, match="'penalty' parameter of GaussianRBM"):
-        AutoencoderRefiner(small_rbm(penalty="l3")).fit(X)
-
-
-def test_rejected_partial_fit_leaves_the_refiner_unchanged(patches):
-    X, _ = patches
-    ae = AutoencoderRefiner(small_rbm(n_iter=2), n_iter=2, random_state=0).fit(X)
-    before = pickle.dumps(ae)
-    with pytest.raises(ValueError, match="infinity"):
-        ae.partial_fit(np.full((5, 64), np.inf))
-    with pytest.raises(ValueError, match="64 features"):
-        ae.partial_fit(X[:, :10])
-    assert pickle.dumps(ae) == before
-
-
-def test_refiner_divergence_warns_and_stays_finite():
-    X = np.random.RandomState(0).standard_normal((100, 8)) * 1e3
-    ae = AutoencoderRefiner(
-        None, n_components=5, learning_rate=5.0, n_iter=200, random_state=0
-    )
-    with pytest.warns(ConvergenceWarning, match="AutoencoderRefiner diverged"):
-        ae.fit(X)
-    assert np.isfinite(ae.components_).all()
-    assert np.isfinite(ae.score(X))
 
 
 # --- the decay-tuning workflow ---------------------------------------------
@@ -222,14 +176,6 @@ def test_a_huge_l2_decay_scores_worse(search):
     assert grid.best_params_["autoencoderrefiner__estimator__alpha"] == 1e-4
 
 
-def test_parallel_search_gives_the_same_scores(search, raw_patches):
-    grid, cv = search
-    parallel = GridSearchCV(tuning_pipeline(), GRID, cv=cv, n_jobs=2).fit(raw_patches)
-    assert_array_equal(
-        parallel.cv_results_["mean_test_score"], grid.cv_results_["mean_test_score"]
-    )
-
-
 def test_best_estimator_transforms_and_reconstructs(search, raw_patches):
     grid, _ = search
     H = grid.best_estimator_.transform(raw_patches[:5])
@@ -280,7 +226,8 @@ def test_feature_names_reach_the_inner_rbm(patches):
     frame = pd.DataFrame(X[:100], columns=[f"pixel{i}" for i in range(64)])
     refiner = AutoencoderRefiner(small_rbm(), n_iter=2, random_state=0).fit(frame)
     assert list(refiner.estimator_.feature_names_in_) == list(frame.columns)
-    with pytest.warns(UserWarning, match="feature names"):
+    # the inner RBM, not only the refiner, was fitted with feature names
+    with pytest.warns(UserWarning, match="GaussianRBM"):
         refiner.estimator_.transform(X[:5])
 
 
