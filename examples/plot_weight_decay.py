@@ -27,7 +27,7 @@ import numpy as np
 
 from skrbm import GaussianRBM
 from skrbm.datasets import load_natural_patches
-from skrbm.metrics import localisation, roughness, zero_fraction
+from skrbm.metrics import localization, roughness, zero_fraction
 from skrbm.plotting import plot_components
 
 X = load_natural_patches(5000, patch_size=8, random_state=0)
@@ -74,15 +74,15 @@ plt.show()
 # The :ref:`filter metrics <filter-metrics>` make the comparison
 # quantitative: the fraction of weights that are exactly zero, roughness
 # (summed squared neighbour differences over the filter's energy; noise
-# scores about 4) and localisation (1 for a single-pixel spot, 0 for a
+# scores about 4) and localization (1 for a single-pixel spot, 0 for a
 # filter spread evenly). All-zero filters are skipped by the means.
-header = ("", "zero fraction", "roughness", "localisation", "MSE")
+header = ("", "zero fraction", "roughness", "localization", "MSE")
 print("{:16} {:>14} {:>10} {:>13} {:>7}".format(*header))
 for name, rbm in rbms.items():
     W = rbm.components_
     print(
         f"{name:16} {zero_fraction(W).mean():14.3f} "
-        f"{np.nanmean(roughness(W)):10.3f} {np.nanmean(localisation(W)):13.3f} "
+        f"{np.nanmean(roughness(W)):10.3f} {np.nanmean(localization(W)):13.3f} "
         f"{-rbm.score(X):7.4f}"
     )
 

@@ -415,7 +415,7 @@ def gabor_fit(
     See Also
     --------
     gabor_fraction : Just the fraction of Gabor-like filters.
-    skrbm.metrics.localisation : A cheaper, shape-agnostic measure.
+    skrbm.metrics.localization : A cheaper, shape-agnostic measure.
 
     References
     ----------
@@ -425,11 +425,16 @@ def gabor_fit(
 
     Examples
     --------
+    An odd Gabor (an edge) at orientation 0.5 and 0.2 cycles per pixel,
+    and a single-pixel spot:
+
     >>> import numpy as np
-    >>> from skrbm._gabor import gabor
     >>> from skrbm.metrics import gabor_fit
-    >>> y, x = np.indices((8, 8)).reshape(2, -1).astype(float)
-    >>> edge = gabor([1.0, 3.5, 3.5, 0.5, 1.5, 2.0, 0.2, np.pi / 2, 0.0], x, y)
+    >>> y, x = np.indices((8, 8)).reshape(2, -1) - 3.5
+    >>> u = x * np.cos(0.5) + y * np.sin(0.5)  # across the stripes
+    >>> v = -x * np.sin(0.5) + y * np.cos(0.5)  # along the stripes
+    >>> envelope = np.exp(-(u**2) / (2 * 1.5**2) - v**2 / (2 * 2.0**2))
+    >>> edge = -envelope * np.sin(2 * np.pi * 0.2 * u)
     >>> spot = np.eye(1, 64, 27)
     >>> fit = gabor_fit(np.vstack([edge, spot]))
     >>> fit.is_gabor

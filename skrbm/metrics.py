@@ -3,7 +3,7 @@
 Each function takes a weight matrix of shape ``(n_components, n_pixels)``
 (for example ``GaussianRBM.components_``) whose rows are square image
 filters, and returns one number per filter. All-zero filters have no shape;
-they give ``nan`` for roughness and localisation, which ``np.nanmean``
+they give ``nan`` for roughness and localization, which ``np.nanmean
 skips. :func:`gabor_fit` measures how edge-like (Gabor-like) filters are.
 
 :func:`log_partition`, :func:`log_likelihood` and
@@ -12,8 +12,11 @@ skips. :func:`gabor_fit` measures how edge-like (Gabor-like) filters are.
 annealed importance sampling with a bracket otherwise.
 """
 
+import warnings
+
 import numpy as np
 from sklearn.pipeline import Pipeline
+from sklearn.utils import deprecated
 
 from ._filters import as_filters
 from ._gabor import GaborFit, gabor_fit, gabor_fraction
@@ -31,6 +34,7 @@ __all__ = [
     "gabor_fit",
     "gabor_fraction",
     "localisation",
+    "localization",
     "log_likelihood",
     "log_likelihood_scorer",
     "log_partition",
@@ -86,7 +90,7 @@ def roughness(components, patch_shape=None):
         return np.where(energy > 0, (dx + dy) / energy, np.nan)
 
 
-def localisation(components, patch_shape=None):
+def localization(components, patch_shape=None):
     """How concentrated in space each filter's energy is, from 0 to 1.
 
     ``1 - r / r_uniform``, where ``r`` is the radius of gyration of the
@@ -103,8 +107,8 @@ def localisation(components, patch_shape=None):
 
     Returns
     -------
-    localisation : ndarray of shape (n_components,)
-        Localisation of each filter, in [0, 1]; ``nan`` for an all-zero
+    localization : ndarray of shape (n_components,)
+        Localization of each filter, in [0, 1]; ``nan`` for an all-zero
         filter.
     """
     F = as_filters(components, patch_shape)
@@ -124,6 +128,44 @@ def localisation(components, patch_shape=None):
     return np.where(total > 0, 1.0 - radius(energy, total) / uniform, np.nan)
 
 
+@deprecated("it was renamed localization in 0.2 and will be removed in 0.4.")
+def localisation(components, patch_shape=None):
+    """How concentrated in space each filter's energy is (old spelling).
+
+    Parameters
+    ----------
+    components : array-like of shape (n_components, n_pixels)
+        Filters, one per row.
+    patch_shape : tuple of int, optional
+        ``(height, width)`` of a filter; square by default.
+
+    Returns
+    -------
+    localization : ndarray of shape (n_components,)
+        The result of :func:`localization`.
+    """
+    return localization(components, patch_shape)
+
+
+class _FilterSummary(dict):
+    """The dict :func:`summarize_filters` returns.
+
+    Its 0.1 key ``"localisation"`` still reads, with a FutureWarning, until
+    0.4; iteration, ``len`` and JSON see only the current keys.
+    """
+
+    def __missing__(self, key):
+        if key != "localisation":
+            raise KeyError(key)
+        warnings.warn(
+            "The 'localisation' key of summarize_filters was renamed "
+            "'localization' in 0.2; the old key will be removed in 0.4.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return self["localization"]
+
+
 def summarize_filters(components, patch_shape=None):
     """Summary figures of a set of filters.
 
@@ -138,15 +180,19 @@ def summarize_filters(components, patch_shape=None):
     -------
     summary : dict
         ``zero_fraction`` (over all weights), ``mean_abs_weight``, and the
-        mean over filters of ``roughness`` and ``localisation``.
+        mean over filters of ``roughness`` and ``localization``.
+
+        .. versionchanged:: 0.2
+           The key ``"localisation"`` was renamed ``"localization"``; the
+           old key still reads, with a FutureWarning, until 0.4.
     """
     W = np.asarray(components)
-    return {
-        "zero_fraction": float(np.mean(W == 0)),
-        "mean_abs_weight": float(np.mean(np.abs(W))),
-        "roughness": float(np.nanmean(roughness(W, patch_shape))),
-        "localisation": float(np.nanmean(localisation(W, patch_shape))),
-    }
+    return _FilterSummary(
+        zero_fraction=float(np.mean(W == 0)),
+        mean_abs_weight=float(np.mean(np.abs(W))),
+        roughness=float(np.nanmean(roughness(W, patch_shape))),
+        localization=float(np.nanmean(localization(W, patch_shape))),
+    )
 
 
 def log_partition(

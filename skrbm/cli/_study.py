@@ -295,7 +295,7 @@ COLUMNS = [
     ("zero_fraction", "exact zeros", "{:.1%}"),
     ("mean_abs_weight", "mean abs w", "{:.4f}"),
     ("roughness", "roughness", "{:.3f}"),
-    ("localisation", "localisation", "{:.3f}"),
+    ("localization", "localization", "{:.3f}"),
     ("train_mse", "train MSE", "{:.4f}"),
     ("val_mse", "val MSE", "{:.4f}"),
     ("val_log_likelihood", "val log-lik", "{:.2f}"),
