@@ -258,9 +258,6 @@ class MinibatchMixin:
                 setattr(self, name, None)
         return self._run(X.astype(self._params[0].dtype, copy=False), 1)
 
-    def _cast_params(self, dtype):
-        return [p.astype(dtype, copy=False) for p in self._params]
-
     def _squared_error(self, X):
         residual = X - self._reconstruct(X)
         # values near 1e154 square to inf: a clearly infinite error, no warning

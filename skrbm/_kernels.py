@@ -242,7 +242,7 @@ def free_energy(V, W, b, c):
     return quadratic - np.logaddexp(0, V @ W.T + c).sum(axis=1)
 
 
-def squared_error(A, B, out):
+def squared_error(A, B, out, variance=None):
     """Sum of squared differences; ``out`` receives ``A - B``.
 
     Parameters
@@ -250,12 +250,17 @@ def squared_error(A, B, out):
     A, B : ndarray of the same shape
     out : ndarray
         Buffer receiving the difference ``A - B``.
+    variance : VisibleVariance, optional
+        When given, ``A`` and ``B`` are in units of ``sigma`` and the
+        difference is scaled back to data units.
 
     Returns
     -------
     sse : float
     """
     np.subtract(A, B, out=out)
+    if variance is not None:
+        out *= variance.sigma
     flat = out.reshape(-1)
     return float(np.dot(flat, flat))
 
@@ -407,7 +412,8 @@ class CDWorkspace:
         self.diff = _buffer((batch_size, n_features), dtype)
         # Random draws are float32 for both dtypes (see sample_bernoulli).
         self.uniform = np.empty((rows, n_components), dtype=np.float32)
-        self.noise = np.empty((n_chains or 0, n_features), dtype=np.float32)
+        # Gaussian noise of sampled visible units (PCD, learned variance)
+        self.noise = np.empty((n_chains or batch_size, n_features), dtype=np.float32)
         self.hidden = _hidden_buffers(n_features, n_components, dtype)
         self.grad = Gradient(
             _buffer((n_components, n_features), dtype),
@@ -478,7 +484,19 @@ class CDViews(NamedTuple):
 
 
 def cd_gradient(
-    v0, W, b, c, rng, ws, out, cd_steps=1, chains=None, scale=1.0, beta=0.0
+    v0,
+    W,
+    b,
+    c,
+    rng,
+    ws,
+    out,
+    cd_steps=1,
+    chains=None,
+    scale=1.0,
+    beta=0.0,
+    variance=None,
+    offsets=None,
 ):
     """Contrastive-divergence gradient of a Gaussian-Bernoulli RBM.
 
@@ -515,11 +533,22 @@ def cd_gradient(
     scale, beta : float
         See the module docstring: ``learning_rate`` and ``momentum`` when
         ``out`` holds the velocities.
+    variance : VisibleVariance, optional
+        Learned visible standard deviations (see :class:`VisibleVariance`):
+        the step then runs on ``u = v / sigma`` with ``b`` given in those
+        units (``b / sigma``), samples the negative phase's visible units,
+        scales the visible-bias gradient back to data units and adds the
+        log-variance gradient to ``variance.out``.
+    offsets : Offsets, optional
+        Centering (see :class:`Offsets`): the weight statistics are taken
+        around the offsets, the bias gradients corrected to match, and the
+        hidden offsets move towards the minibatch's mean activation.
 
     Returns
     -------
     sse : float
-        Sum of squared one-step reconstruction errors over the minibatch.
+        Sum of squared one-step reconstruction errors over the minibatch,
+        in data units.
     h0 : ndarray of shape (n, n_components)
         Positive-phase hidden probabilities (a view of ``ws.H``).
     """
@@ -527,38 +556,270 @@ def cd_gradient(
     m = n if chains is None else chains.shape[0]
     views = ws.views(n, m, scale)
     v0, h0, v_neg, h_neg, hs = views.v0, views.h0, views.v_neg, views.h_neg, views.hs
+    if variance is not None:
+        v0 *= variance.inv_sigma
     hw = hidden_weights(W, c, ws.hidden)
     hiddens(v0, hw, out=h0)
     sample_bernoulli(h0, rng, hs, views.uniform)
     if chains is None:
         mean_visibles(hs, W, b, out=v_neg)
-        sse = squared_error(v0, v_neg, views.diff)
-        hiddens(v_neg, hw, out=h_neg)
-        for _ in range(cd_steps - 1):
-            sample_bernoulli(h_neg, rng, hs, views.uniform)
-            mean_visibles(hs, W, b, out=v_neg)
+        sse = squared_error(v0, v_neg, views.diff, variance)
+        for step in range(cd_steps):
+            if step:
+                sample_bernoulli(h_neg, rng, hs, views.uniform)
+                mean_visibles(hs, W, b, out=v_neg)
+            if variance is not None:
+                v_neg += rng.standard_normal(out=ws.noise[:n], dtype=np.float32)
             hiddens(v_neg, hw, out=h_neg)
     else:
         diff = views.diff
-        sse = squared_error(v0, mean_visibles(hs, W, b, out=diff), diff)
+        sse = squared_error(v0, mean_visibles(hs, W, b, out=diff), diff, variance)
         for _ in range(cd_steps):
             mean_visibles(chains, W, b, out=v_neg)
-            v_neg += rng.standard_normal(out=ws.noise, dtype=np.float32)
+            v_neg += rng.standard_normal(out=ws.noise[:m], dtype=np.float32)
             hiddens(v_neg, hw, out=h_neg)
             sample_bernoulli(h_neg, rng, chains, views.chain_uniform)
     grad = ws.grad
     column_sum(views.V, views.weights, grad.b)
     column_sum(views.H, views.weights, grad.c)
-    if ws.hidden is None:
-        stacked_statistics(
-            views.V, views.H, views.weights, grad.W, views.scratch_V, views.scratch_H
-        )
+    if ws.hidden is None or variance is not None or offsets is not None:
+        if offsets is None:
+            stacked_statistics(
+                views.V,
+                views.H,
+                views.weights,
+                grad.W,
+                views.scratch_V,
+                views.scratch_H,
+            )
+        else:
+            centered_statistics(views, offsets, grad.W)
+        if variance is not None:
+            log_variance_gradient(views, W, b, grad, variance)
+            accumulate(variance.out, variance.grad, beta)
+        if offsets is not None:
+            center_bias_gradients(grad, offsets)
+            follow_hidden_mean(h0, views.weights[:n], offsets)
+        if variance is not None:
+            np.multiply(grad.b, variance.sigma, out=grad.b)
         accumulate(out.W, grad.W, beta)
     else:
         split_statistics(h0, v0, h_neg, v_neg, out.W, ws.scratch_W, scale, beta)
     accumulate(out.b, grad.b, beta)
     accumulate(out.c, grad.c, beta)
     return sse, h0
+
+
+class VisibleVariance(NamedTuple):
+    """Learned visible standard deviations as a CD step uses them.
+
+    The model is the Gaussian-Bernoulli RBM with energy
+    ``sum_i (v_i - b_i)^2 / (2 sigma_i^2) - c.h - (v / sigma).W^T h``
+    and ``z = log sigma^2`` as the learned parameter. In the units
+    ``u = v / sigma`` it is a unit-variance RBM with visible bias
+    ``b / sigma``, which is how the step computes.
+
+    Attributes
+    ----------
+    sigma, inv_sigma : ndarray of shape (n_features,)
+        ``sigma`` and ``1 / sigma`` for this step.
+    grad, scratch : ndarray of shape (n_features,)
+        Buffers for the log-variance gradient.
+    out : ndarray of shape (n_features,)
+        Receives ``beta * out + rate * scale * grad_z`` (the velocity).
+    rate : float
+        Learning-rate factor of the log-variances.
+    """
+
+    sigma: np.ndarray
+    inv_sigma: np.ndarray
+    grad: np.ndarray
+    scratch: np.ndarray
+    out: np.ndarray
+    rate: float
+
+
+def unit_bias(log_variance, b, variance, out):
+    """Fill ``variance.sigma`` and ``variance.inv_sigma``; ``out = b / sigma``.
+
+    Parameters
+    ----------
+    log_variance : ndarray of shape (n_features,)
+        ``z = log sigma^2``.
+    b : ndarray of shape (n_features,)
+        Visible bias in data units.
+    variance : VisibleVariance
+    out : ndarray of shape (n_features,)
+
+    Returns
+    -------
+    out : ndarray of shape (n_features,)
+    """
+    np.multiply(log_variance, 0.5, out=variance.sigma)
+    np.exp(variance.sigma, out=variance.sigma)
+    np.reciprocal(variance.sigma, out=variance.inv_sigma)
+    return np.multiply(b, variance.inv_sigma, out=out)
+
+
+def log_variance_gradient(views, W, b, grad, variance):
+    """Gradient of the log-likelihood with respect to ``z = log sigma^2``.
+
+    ``-dE/dz_i = (u_i - b_i)^2 / 2 - u_i (h W)_i / 2`` with ``u = v / sigma``
+    and ``b`` in those units; the CD gradient is its data average minus its
+    model average. The second term's difference is
+    ``sum_j W_ji (<h_j u_i>_data - <h_j u_i>_model)``, read off the weight
+    statistics already in ``grad.W`` (no extra product).
+
+    Parameters
+    ----------
+    views : CDViews
+        The step's stacked rows (``views.V`` in units of ``sigma``) and
+        their weights, which carry ``scale``.
+    W : ndarray of shape (n_components, n_features)
+    b : ndarray of shape (n_features,)
+        Visible bias in units of ``sigma``.
+    grad : Gradient
+        ``grad.W`` holds ``scale`` times the weight statistics (centered
+        when ``offsets`` is given), ``grad.b`` and ``grad.c`` the bias
+        statistics, not yet corrected for centering.
+    variance : VisibleVariance
+        ``variance.grad`` receives ``rate * scale * grad_z``.
+    offsets : Offsets, optional
+        The offsets the statistics in ``grad.W`` were centered on. The
+        result is then the gradient in the centered parametrisation (with
+        ``c + W mu`` held fixed); :func:`shift_hidden_bias` keeps ``c``
+        consistent after the update.
+
+    Returns
+    -------
+    grad_z : ndarray of shape (n_features,)
+    """
+    centered = np.subtract(views.V, b, out=views.scratch_V)
+    np.square(centered, out=centered)
+    out = column_sum(centered, views.weights, variance.grad)
+    out -= np.einsum("ji,ji->i", W, grad.W, out=variance.scratch)
+    out *= 0.5 * variance.rate
+    return out
+
+
+class Offsets(NamedTuple):
+    """Centering offsets of a CD step (Melchior, Fischer and Wiskott 2016).
+
+    The weight statistics become ``<(v - mu)(h - lambda)^T>`` (data minus
+    model), and the bias gradients of the uncentered parameters are
+    corrected by ``-dW lambda`` (visible) and ``-dW^T mu`` (hidden), which
+    is plain gradient ascent on the centered parametrisation written in the
+    usual one.
+
+    Attributes
+    ----------
+    visible : ndarray of shape (n_features,)
+        ``mu``, in the units the step computes in.
+    hidden : ndarray of shape (n_components,)
+        ``lambda``, moved towards each minibatch's mean hidden activation
+        by ``rate`` (an exponential moving average).
+    rate : float
+    scratch_visible : ndarray of shape (n_features,)
+    scratch_hidden : ndarray of shape (n_components,)
+    """
+
+    visible: np.ndarray
+    hidden: np.ndarray
+    rate: float
+    scratch_visible: np.ndarray
+    scratch_hidden: np.ndarray
+
+
+def centered_statistics(views, offsets, out):
+    """``out = (H - lambda)^T diag(weights) (V - mu)`` over the stacked rows.
+
+    Parameters
+    ----------
+    views : CDViews
+    offsets : Offsets
+    out : ndarray of shape (n_components, n_features)
+
+    Returns
+    -------
+    out : ndarray of shape (n_components, n_features)
+    """
+    V = np.subtract(views.V, offsets.visible, out=views.scratch_V)
+    H = np.subtract(views.H, offsets.hidden, out=views.scratch_H)
+    narrower = V if V.shape[1] < H.shape[1] else H
+    narrower *= views.weights[:, None]
+    return np.matmul(H.T, V, out=out)
+
+
+def center_bias_gradients(grad, offsets):
+    """``grad.b -= lambda @ grad.W``; ``grad.c -= grad.W @ mu``, in place.
+
+    Parameters
+    ----------
+    grad : Gradient
+        Centered weight statistics and plain bias statistics.
+    offsets : Offsets
+
+    Returns
+    -------
+    grad : Gradient
+    """
+    b, c = grad.b, grad.c
+    b -= np.matmul(offsets.hidden, grad.W, out=offsets.scratch_visible)
+    c -= np.matmul(grad.W, offsets.visible, out=offsets.scratch_hidden)
+    return grad
+
+
+def shift_hidden_bias(c, W, offsets, step_z, scratch):
+    """Keep the centered hidden bias ``c + W mu_u`` fixed as ``sigma`` moves.
+
+    With centering and learned variances the visible offset in the model's
+    units, ``mu_u = mu / sigma``, changes with ``z = log sigma^2``: a step
+    ``dz`` moves it by ``-mu_u * dz / 2``, so ``c`` moves by
+    ``W (mu_u * dz) / 2`` to leave the centered parametrisation where the
+    step put it.
+
+    Parameters
+    ----------
+    c : ndarray of shape (n_components,)
+        Hidden bias, updated in place.
+    W : ndarray of shape (n_components, n_features)
+    offsets : Offsets
+        ``offsets.visible`` holds ``mu_u`` of the step.
+    step_z : ndarray of shape (n_features,)
+        The step just added to ``z``.
+    scratch : ndarray of shape (n_features,)
+
+    Returns
+    -------
+    c : ndarray
+    """
+    np.multiply(offsets.visible, step_z, out=scratch)
+    scratch *= 0.5
+    c += np.matmul(W, scratch, out=offsets.scratch_hidden)
+    return c
+
+
+def follow_hidden_mean(h0, weights, offsets):
+    """``lambda += rate * (mean(h0) - lambda)``, in place.
+
+    Parameters
+    ----------
+    h0 : ndarray of shape (n, n_components)
+        Hidden probabilities of the minibatch.
+    weights : ndarray of shape (n,)
+        Equal positive row weights (their sum is divided out).
+    offsets : Offsets
+
+    Returns
+    -------
+    hidden : ndarray of shape (n_components,)
+    """
+    mean = np.matmul(weights, h0, out=offsets.scratch_hidden)
+    mean *= offsets.rate / float(np.sum(weights))
+    hidden = offsets.hidden
+    hidden *= 1.0 - offsets.rate
+    hidden += mean
+    return hidden
 
 
 def soft_threshold(W, threshold, scratch):

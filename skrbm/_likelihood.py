@@ -45,7 +45,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._base import FLOAT_DTYPES, generator_from
 from ._kernels import free_energy, sigmoid
-from ._refiner import AutoencoderRefiner, rbm_weights
+from ._refiner import AutoencoderRefiner, rbm_sigma, rbm_weights
 from ._training import blas_threads
 
 #: Largest hidden layer whose 2^H states :func:`log_partition_exact` sums.
@@ -438,7 +438,10 @@ def ais(W, b, c, n_temperatures, n_chains, rng, sigma=None):
 
 
 def _model_parameters(rbm):
-    """``W, b, c`` of a fitted Gaussian-Bernoulli RBM, float64, checked."""
+    """``W, b, c, sigma`` of a fitted Gaussian-Bernoulli RBM, float64, checked.
+
+    ``sigma`` (the visible standard deviations) is None for unit variance.
+    """
     if isinstance(rbm, AutoencoderRefiner):
         raise TypeError(
             "An AutoencoderRefiner is an autoencoder and defines no probability "
@@ -448,7 +451,8 @@ def _model_parameters(rbm):
     check_is_fitted(rbm)
     n_features = getattr(rbm, "n_features_in_", np.shape(rbm.components_)[1])
     W, c, b = rbm_weights(rbm, n_features)
-    return tuple(np.asarray(a, dtype=np.float64) for a in (W, b, c))
+    W, b, c = (np.asarray(a, dtype=np.float64) for a in (W, b, c))
+    return W, b, c, rbm_sigma(rbm)
 
 
 def _check_count(value, name, minimum):
@@ -461,19 +465,19 @@ def compute_log_partition(rbm, method, n_temperatures, n_chains, random_state):
         raise ValueError(
             f"method must be 'auto', 'exact' or 'ais'; got {method!r} instead."
         )
-    W, b, c = _model_parameters(rbm)
+    W, b, c, sigma = _model_parameters(rbm)
     if method == "exact" or (method == "auto" and W.shape[0] <= EXACT_MAX_COMPONENTS):
-        log_z = log_partition_exact(W, b, c)
+        log_z = log_partition_exact(W, b, c, sigma)
         return LogPartition(log_z, log_z, log_z, log_z, "exact")
     _check_count(n_temperatures, "n_temperatures", 2)
     _check_count(n_chains, "n_chains", 2)
     rng = generator_from(check_random_state(random_state))
-    return ais(W, b, c, n_temperatures, n_chains, rng)
+    return ais(W, b, c, n_temperatures, n_chains, rng, sigma)
 
 
 def log_likelihood_of(rbm, X, method, log_partition, random_state):
     """Body of :func:`skrbm.metrics.log_likelihood`."""
-    W, b, c = _model_parameters(rbm)
+    W, b, c, sigma = _model_parameters(rbm)
     X = validate_data(rbm, X, reset=False, dtype=FLOAT_DTYPES)
     if log_partition is None:
         log_partition = compute_log_partition(
@@ -486,7 +490,7 @@ def log_likelihood_of(rbm, X, method, log_partition, random_state):
             "log_partition must be the result of skrbm.metrics.log_partition or a "
             f"number; got {type(log_partition).__name__}."
         )
-    return log_unnormalized(X, W, b, c) - log_partition
+    return log_unnormalized(X, W, b, c, sigma) - log_partition
 
 
 def gibbs_samples(rbm, n_samples, n_steps, thin, init, random_state):
@@ -495,7 +499,8 @@ def gibbs_samples(rbm, n_samples, n_steps, thin, init, random_state):
     _check_count(n_samples, "n_samples", 1)
     _check_count(n_steps, "n_steps", 0)
     _check_count(thin, "thin", 1)
-    W, b, c = rbm.components_, rbm.intercept_visible_, rbm.intercept_hidden_
+    # in units of sigma the model has unit variance (GaussianRBM._unit_model)
+    W, c, b, sigma = rbm._unit_model(rbm.components_.dtype)
     rng = generator_from(check_random_state(random_state))
     if isinstance(init, str):
         if init != "noise":
@@ -504,6 +509,8 @@ def gibbs_samples(rbm, n_samples, n_steps, thin, init, random_state):
     else:
         V = validate_data(rbm, init, reset=False, dtype=FLOAT_DTYPES)
         V = V.astype(W.dtype)
+        if sigma is not None:
+            V /= sigma
     with blas_threads(*V.shape, W.shape[0]):
         for _ in range(n_steps):
             V = gibbs_step(V, W, b, c, rng)
@@ -512,4 +519,5 @@ def gibbs_samples(rbm, n_samples, n_steps, thin, init, random_state):
             for _ in range(thin):
                 V = gibbs_step(V, W, b, c, rng)
             samples.append(V)
-    return np.concatenate(samples)[:n_samples]
+    samples = np.concatenate(samples)[:n_samples]
+    return samples if sigma is None else samples * sigma

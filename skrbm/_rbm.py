@@ -17,6 +17,8 @@ from ._compat import Interval, StrOptions
 from ._kernels import (
     CDWorkspace,
     Gradient,
+    Offsets,
+    VisibleVariance,
     add_l2_gradient,
     add_sparsity_gradient,
     cd_gradient,
@@ -25,9 +27,51 @@ from ._kernels import (
     mean_hiddens,
     mean_visibles,
     sample_bernoulli,
+    shift_hidden_bias,
     soft_threshold,
+    unit_bias,
 )
 from ._training import Step, caller_stacklevel, sample_rows
+
+#: Step of the hidden offsets' moving average (``centering=True``), the
+#: value Melchior, Fischer and Wiskott (2016) recommend.
+OFFSET_RATE = 0.01
+
+#: Bounds of the learned visible variances, as multiples of each feature's
+#: variance in the data that initialised them. The model's marginal
+#: variance of a feature is at least its visible variance, so a sound
+#: model stays below the data's; the lower end keeps a unit from
+#: collapsing onto one feature (sigma at 1% of the data's spread).
+VARIANCE_BOUNDS = (1e-4, 2.0)
+
+
+def initial_log_variance(X):
+    """Log of each feature's variance in ``X``, floored for constant features.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+
+    Returns
+    -------
+    log_variance : ndarray of shape (n_features,), float64
+    """
+    variance = sample_rows(X).var(axis=0, dtype=np.float64)
+    floor = 1e-8 * max(float(np.mean(variance)), np.finfo(np.float64).tiny)
+    return np.log(np.maximum(variance, floor))
+
+
+def to_units(X, sigma):
+    """``X / sigma`` (a new array), or ``X`` itself for unit variance."""
+    return X if sigma is None else X / sigma
+
+
+def from_units(U, sigma):
+    """``U * sigma`` in place, or ``U`` itself for unit variance."""
+    if sigma is not None:
+        U *= sigma
+    return U
+
 
 #: Median feature variance above which the data are "far from unit
 #: variance": raw 8-bit pixels have variances in the thousands, standardized
@@ -88,16 +132,16 @@ class GaussianRBM(
 ):
     """Gaussian-Bernoulli Restricted Boltzmann Machine.
 
-    Linear visible units with unit variance and binary (sigmoid) hidden
-    units, trained by minibatch contrastive divergence (CD-k) or persistent
-    contrastive divergence (PCD) with classical momentum and optional
-    weight decay. The energy is
+    Linear visible units with unit variance (or learned variances) and
+    binary (sigmoid) hidden units, trained by minibatch contrastive
+    divergence (CD-k) or persistent contrastive divergence (PCD) with
+    classical momentum and optional weight decay. The energy is
     ``E(v, h) = 1/2 |v - b|^2 - c.h - v.W^T h``, so that
     ``p(h_j = 1 | v) = sigmoid(W_j . v + c_j)`` and
     ``p(v | h) = N(W^T h + b, I)``. Because the visible variance is fixed at
     one, the input should be standardized (zero mean, unit variance per
     feature), e.g. with :class:`~sklearn.preprocessing.StandardScaler` in a
-    pipeline.
+    pipeline, unless ``learn_variance=True``.
 
     Parameters
     ----------
@@ -137,6 +181,30 @@ class GaussianRBM(
         the minibatch (Lee et al. 2008).
     sparsity_cost : float, default=0.1
         Strength of the sparsity term.
+    learn_variance : bool, default=False
+        Learn one visible variance ``sigma_i^2`` per feature (Cho, Ilin and
+        Raiko 2011) instead of fixing it at one. The energy becomes
+        ``sum_i (v_i - b_i)^2 / (2 sigma_i^2) - c.h - (v / sigma).W^T h``:
+        ``p(h_j = 1 | v) = sigmoid(W_j . (v / sigma) + c_j)`` and
+        ``p(v | h) = N(b + sigma * (W^T h), diag(sigma^2))``, so ``W`` is
+        unitless and the data need no scaling. The parameter is
+        ``log sigma^2``, initialised to each feature's variance in the first
+        data and kept within :data:`VARIANCE_BOUNDS` times it; CD then
+        samples the visible units of its negative phase. Every method
+        (transform, reconstruction, free energy, sampling, likelihood, and
+        the unrolling by :class:`AutoencoderRefiner`) uses the variances.
+    variance_rate : float, default=0.1
+        Learning rate of the log-variances, as a multiple of
+        ``learning_rate`` (``learn_variance=True`` only).
+    centering : bool, default=False
+        Centered training (Melchior, Fischer and Wiskott 2016): the weight
+        gradient is taken around offsets, ``<(v - mu)(h - lambda)^T>``, and
+        the bias gradients are corrected to match. ``mu`` is the mean of
+        the first data, ``lambda`` a moving average (step
+        :data:`OFFSET_RATE` per minibatch) of the hidden activations on the
+        data. The model and its methods are unchanged; only the updates
+        differ, and training becomes invariant to a constant shift of the
+        data.
     init : {"normal", "identity"}, default="normal"
         Initial weights: ``N(0, init_scale^2)`` entries, or
         ``init_scale * np.eye(n_components, n_features)``.
@@ -172,6 +240,9 @@ class GaussianRBM(
         Hidden biases ``c``.
     intercept_visible_ : ndarray of shape (n_features,)
         Visible biases ``b``, initialised to the mean of the first data.
+    visible_variance_ : ndarray of shape (n_features,)
+        Variances ``sigma^2`` of the visible units: learned with
+        ``learn_variance=True``, ones otherwise.
     h_samples_ : ndarray of shape (batch_size, n_components)
         Binary hidden states of the persistent chains (``persistent=True``).
     n_features_in_ : int
@@ -285,6 +356,9 @@ class GaussianRBM(
         "init": [StrOptions({"normal", "identity"})],
         "init_scale": [Interval(Real, 0, None, closed="left")],
         "hidden_bias_init": [Interval(Real, None, None, closed="neither")],
+        "learn_variance": ["boolean"],
+        "variance_rate": [Interval(Real, 0, None, closed="left")],
+        "centering": ["boolean"],
     }
 
     def __init__(
@@ -303,6 +377,9 @@ class GaussianRBM(
         persistent=False,
         sparsity_target=None,
         sparsity_cost=0.1,
+        learn_variance=False,
+        variance_rate=0.1,
+        centering=False,
         init="normal",
         init_scale=0.01,
         hidden_bias_init=0.0,
@@ -326,6 +403,9 @@ class GaussianRBM(
         self.persistent = persistent
         self.sparsity_target = sparsity_target
         self.sparsity_cost = sparsity_cost
+        self.learn_variance = learn_variance
+        self.variance_rate = variance_rate
+        self.centering = centering
         self.init = init
         self.init_scale = init_scale
         self.hidden_bias_init = hidden_bias_init
@@ -341,6 +421,8 @@ class GaussianRBM(
         "init",
         "init_scale",
         "hidden_bias_init",
+        "learn_variance",
+        "centering",
         "random_state",
     )
 
@@ -351,14 +433,49 @@ class GaussianRBM(
 
     @property
     def _params(self):
-        return [self.components_, self.intercept_hidden_, self.intercept_visible_]
+        params = [self.components_, self.intercept_hidden_, self.intercept_visible_]
+        if self._log_variance is not None:
+            params.append(self._log_variance)
+        return params
+
+    @property
+    def visible_variance_(self):
+        """Variances of the visible units (ones unless learned)."""
+        check_is_fitted(self)
+        if self._log_variance is None:
+            return np.ones_like(self.intercept_visible_)
+        return np.exp(self._log_variance)
+
+    def _unit_model(self, dtype):
+        """``W, c, b / sigma, sigma`` in ``dtype``; ``sigma`` is None for unit variance.
+
+        In the units ``u = v / sigma`` the model is a unit-variance RBM with
+        these parameters (``log p(v) = log p(u) - sum(log sigma)``).
+        """
+        W, c, b = (
+            p.astype(dtype, copy=False)
+            for p in (self.components_, self.intercept_hidden_, self.intercept_visible_)
+        )
+        if self._log_variance is None:
+            return W, c, b, None
+        sigma = np.exp(0.5 * self._log_variance).astype(dtype)
+        return W, c, b / sigma, sigma
 
     @property
     def _n_features_out(self):
         return self.components_.shape[0]
 
     def _initialize(self, X, random_state):
-        warn_if_unscaled(X)
+        self._log_variance = None
+        if self.learn_variance:
+            log_variance = initial_log_variance(X)
+            self._log_variance = log_variance.astype(X.dtype)
+            self._log_variance_bounds = [
+                (log_variance + np.log(bound)).astype(X.dtype)
+                for bound in VARIANCE_BOUNDS
+            ]
+        else:
+            warn_if_unscaled(X)
         dtype = X.dtype
         shape = (self.n_components, X.shape[1])
         if self.init == "identity":
@@ -369,13 +486,23 @@ class GaussianRBM(
         self.intercept_hidden_ = np.full(shape[0], self.hidden_bias_init, dtype=dtype)
         self.intercept_visible_ = X.mean(axis=0).astype(dtype)
         self._velocities = [np.zeros_like(p) for p in self._params]
+        self._offsets = None
+        if self.centering:
+            self._offsets = self._initial_offsets(X)
         if self.persistent:
             self.h_samples_ = np.zeros((self.batch_size, shape[0]), dtype=dtype)
         self._rng = generator_from(random_state)
         self._sampling_rng = generator_from(random_state)
 
+    def _initial_offsets(self, X):
+        """``[mu, lambda]``: the data mean and the mean hidden activation on it."""
+        sample = sample_rows(X)
+        W, c, _, sigma = self._unit_model(X.dtype)
+        hidden = mean_hiddens(to_units(sample, sigma), W, c).mean(axis=0)
+        return [sample.mean(axis=0).astype(X.dtype), hidden.astype(X.dtype)]
+
     def _make_step(self, dtype):
-        W, c, b = self._params
+        W, c, b, *_ = self._params
         if self.persistent and not hasattr(self, "h_samples_"):
             self.h_samples_ = np.zeros((self.batch_size, W.shape[0]), dtype=dtype)
         chains = self.h_samples_ if self.persistent else None
@@ -385,31 +512,80 @@ class GaussianRBM(
         rng, k = self._rng, self.cd_steps
         lr, momentum = self._learning_rate(), self.momentum
         target, cost = self.sparsity_target, lr * self.sparsity_cost
-        v_W, v_c, v_b = self._velocities
+        v_W, v_c, v_b, *v_z = self._velocities
         velocities = Gradient(W=v_W, b=v_b, c=v_c)
         ones = np.ones(self.batch_size, dtype=dtype)
         # the gradient buffers are free again once cd_gradient returns
         scratch = ws.grad
+        variance = None
+        if v_z:
+            variance = VisibleVariance(
+                *(np.empty_like(b) for _ in range(4)), v_z[0], self.variance_rate
+            )
+            b_unit = np.empty_like(b)
+
+        offsets = None
+        if self._offsets is not None:
+            mu, hidden = self._offsets
+            offsets = Offsets(
+                mu if variance is None else np.empty_like(mu),
+                hidden,
+                OFFSET_RATE,
+                np.empty_like(b),
+                np.empty_like(c),
+            )
 
         def gradient(v0):
+            b_step = b
+            if variance is not None:
+                unit_bias(self._log_variance, b, variance, b_unit)
+                b_step = b_unit
+                if offsets is not None:
+                    np.multiply(mu, variance.inv_sigma, out=offsets.visible)
             sse, h0 = cd_gradient(
-                v0, W, b, c, rng, ws, velocities, k, chains, lr, momentum
+                v0,
+                W,
+                b_step,
+                c,
+                rng,
+                ws,
+                velocities,
+                k,
+                chains,
+                lr,
+                momentum,
+                variance,
+                offsets,
             )
             if target is not None:
                 add_sparsity_gradient(v_c, h0, target, cost, ones, scratch.c)
             add_l2_gradient(v_W, W, lr * alpha_l2, scratch.W)
             return sse
 
-        post_update = None
+        updates = []
         if alpha_l1 > 0:
             threshold = l1_threshold(lr, alpha_l1, momentum)
+            updates.append(lambda: soft_threshold(W, threshold, scratch.W))
+        if variance is not None:
+            low, high = self._log_variance_bounds
+            z = self._log_variance
+            if offsets is not None:
+                updates.append(
+                    lambda: shift_hidden_bias(c, W, offsets, v_z[0], variance.scratch)
+                )
+            updates.append(lambda: np.clip(z, low, high, out=z))
+        post_update = None
+        if updates:
 
             def post_update():
-                soft_threshold(W, threshold, scratch.W)
+                for update in updates:
+                    update()
 
         state = [*self._params, *self._velocities]
         if chains is not None:
             state.append(chains)
+        if offsets is not None:
+            state.append(offsets.hidden)
         return Step(
             gradient=gradient,
             params=self._params,
@@ -434,11 +610,13 @@ class GaussianRBM(
             Probabilities in the dtype of ``X``.
         """
         X = self._check_fitted_input(X)
-        W, c, _ = self._cast_params(X.dtype)
-        return mean_hiddens(X, W, c)
+        W, c, _, sigma = self._unit_model(X.dtype)
+        return mean_hiddens(to_units(X, sigma), W, c)
 
     def inverse_transform(self, X):
         """Mean visible reconstruction ``H @ components_ + intercept_visible_``.
+
+        With learned variances, ``sigma * (H @ components_) + intercept_visible_``.
 
         Parameters
         ----------
@@ -452,13 +630,14 @@ class GaussianRBM(
         """
         check_is_fitted(self)
         H = check_hidden(X, self.components_.shape[0])
-        W, _, b = self._cast_params(H.dtype)
-        return mean_visibles(H, W, b)
+        W, _, b, sigma = self._unit_model(H.dtype)
+        return from_units(mean_visibles(H, W, b), sigma)
 
     def free_energy(self, X):
         """Free energy of each sample (lower means more probable).
 
-        ``F(v) = 1/2 |v - b|^2 - sum_j log(1 + exp(W_j . v + c_j))``.
+        ``F(v) = 1/2 |v - b|^2 - sum_j log(1 + exp(W_j . v + c_j))``; with
+        learned variances, ``v`` and ``b`` are divided by ``sigma`` first.
 
         Parameters
         ----------
@@ -471,13 +650,14 @@ class GaussianRBM(
             Free energies, in the dtype of ``X``.
         """
         X = self._check_fitted_input(X)
-        W, c, b = self._cast_params(X.dtype)
-        return free_energy(X, W, b, c)
+        W, c, b, sigma = self._unit_model(X.dtype)
+        return free_energy(to_units(X, sigma), W, b, c)
 
     def gibbs(self, v):
         """Run one Gibbs step from ``v`` and return a visible sample.
 
-        ``h ~ p(h | v)`` then ``v' ~ N(h W + b, I)``. Uses a generator of its
+        ``h ~ p(h | v)`` then ``v' ~ N(h W + b, I)`` (with learned variances
+        ``N(b + sigma * (h W), diag(sigma^2))``). Uses a generator of its
         own, so sampling does not change what later :meth:`partial_fit`
         calls do.
 
@@ -492,17 +672,18 @@ class GaussianRBM(
             Sampled visible states, in the dtype of ``v``.
         """
         V = self._check_fitted_input(v)
-        W, c, b = self._cast_params(V.dtype)
-        P = mean_hiddens(V, W, c)
+        W, c, b, sigma = self._unit_model(V.dtype)
+        P = mean_hiddens(to_units(V, sigma), W, c)
         uniform = np.empty(P.shape, dtype=np.float32)
         H = sample_bernoulli(P, self._sampling_rng, np.empty_like(P), uniform)
         V_new = mean_visibles(H, W, b)
         V_new += self._sampling_rng.standard_normal(V_new.shape, dtype=np.float32)
-        return V_new
+        return from_units(V_new, sigma)
 
     def _reconstruct(self, X):
-        W, c, b = self._cast_params(X.dtype)
-        return mean_visibles(mean_hiddens(X, W, c), W, b)
+        W, c, b, sigma = self._unit_model(X.dtype)
+        H = mean_hiddens(to_units(X, sigma), W, c)
+        return from_units(mean_visibles(H, W, b), sigma)
 
     def log_likelihood(
         self, X, *, method="auto", log_partition=None, random_state=None
@@ -547,7 +728,7 @@ class GaussianRBM(
     ):
         """Draw visible samples from the model by Gibbs sampling.
 
-        Each chain alternates ``h ~ p(h | v)`` and ``v ~ N(h W + b, I)``.
+        Each chain alternates ``h ~ p(h | v)`` and ``v ~ p(v | h)``.
         After ``n_steps`` steps of burn-in every chain gives a sample, then
         one more every ``thin`` steps until there are ``n_samples``.
 
@@ -563,7 +744,8 @@ class GaussianRBM(
         init : "noise" or array-like of shape (n_chains, n_features), \
                 default="noise"
             Starting points: ``n_samples`` chains from
-            ``N(intercept_visible_, I)``, or one chain per row, e.g. data.
+            ``N(intercept_visible_, diag(visible_variance_))``, or one chain
+            per row, e.g. data.
         random_state : int, RandomState instance or None, default=None
             Seeds the chains. The estimator's own random state is neither
             used nor changed, so later :meth:`partial_fit` calls are

@@ -63,6 +63,57 @@ def rbm_weights(estimator, n_features):
     return W, c, b
 
 
+def rbm_sigma(estimator):
+    """Visible standard deviations of a fitted RBM, or None for unit variance.
+
+    Read from ``visible_variance_`` when the estimator has it (a
+    :class:`GaussianRBM` trained with ``learn_variance=True``).
+
+    Parameters
+    ----------
+    estimator : fitted estimator
+
+    Returns
+    -------
+    sigma : ndarray of shape (n_features,) or None
+    """
+    variance = getattr(estimator, "visible_variance_", None)
+    if variance is None or np.all(np.asarray(variance) == 1):
+        return None
+    return np.sqrt(np.asarray(variance, dtype=np.float64))
+
+
+def unrolled(W, c, b, sigma, tied):
+    """Encoder and decoder weights ``(W_enc, c, W_dec, b)`` of an RBM.
+
+    The encoder computes ``p(h | v) = sigmoid((v / sigma) W^T + c)`` and the
+    decoder the mean ``b + sigma * (h W)``, so with learned visible
+    variances the encoder's weights are ``W / sigma`` and the decoder's
+    ``W * sigma`` (column by column), which one tied matrix cannot hold.
+
+    Parameters
+    ----------
+    W : ndarray of shape (n_components, n_features)
+    c : ndarray of shape (n_components,)
+    b : ndarray of shape (n_features,)
+    sigma : ndarray of shape (n_features,) or None
+    tied : bool
+
+    Returns
+    -------
+    W_enc, c, W_dec, b : ndarray
+    """
+    if sigma is None:
+        return W, c, W, b
+    if tied:
+        raise ValueError(
+            "tied=True needs an RBM with unit visible variance: this one learned "
+            "its visible variances (learn_variance=True), so its encoder (W / "
+            "sigma) and decoder (W * sigma) differ. Use tied=False."
+        )
+    return W / sigma, c, W * sigma, b
+
+
 #: Hidden units of the randomly initialised autoencoder by default.
 DEFAULT_N_COMPONENTS = 100
 
@@ -309,7 +360,7 @@ class AutoencoderRefiner(
                 # the inner RBM saw the same columns: let it check them too
                 self.estimator_.feature_names_in_ = names
             W, c, b = rbm_weights(self.estimator_, n_features)
-            weights = W, c, W, b
+            weights = unrolled(W, c, b, rbm_sigma(self.estimator_), self.tied)
         W_enc, c, W_dec, b = (np.array(w, dtype=X.dtype, order="C") for w in weights)
         self.components_ = W_enc
         self.intercept_hidden_ = c

@@ -56,6 +56,7 @@ def fitted_arrays(estimator):
         "intercept_visible_",
         "decoder_components_",
         "h_samples_",
+        "visible_variance_",
     )
     arrays = {n: getattr(estimator, n) for n in names if hasattr(estimator, n)}
     for i, velocity in enumerate(estimator._velocities):

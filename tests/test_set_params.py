@@ -18,6 +18,7 @@ RBM = GaussianRBM(
     batch_size=16,
     penalty="elasticnet",
     sparsity_target=0.2,
+    learn_variance=True,
     random_state=0,
 )
 RBM_CHANGES = {
@@ -34,6 +35,9 @@ RBM_CHANGES = {
     "persistent": True,
     "sparsity_target": 0.05,
     "sparsity_cost": 2.0,
+    "learn_variance": False,
+    "variance_rate": 0.5,
+    "centering": True,
     "init": "identity",
     "init_scale": 0.5,
     "hidden_bias_init": -2.0,
