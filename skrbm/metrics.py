@@ -130,20 +130,7 @@ def localization(components, patch_shape=None):
 
 @deprecated("it was renamed localization in 0.2 and will be removed in 0.4.")
 def localisation(components, patch_shape=None):
-    """How concentrated in space each filter's energy is (old spelling).
-
-    Parameters
-    ----------
-    components : array-like of shape (n_components, n_pixels)
-        Filters, one per row.
-    patch_shape : tuple of int, optional
-        ``(height, width)`` of a filter; square by default.
-
-    Returns
-    -------
-    localization : ndarray of shape (n_components,)
-        The result of :func:`localization`.
-    """
+    """The 0.1 spelling of :func:`localization`, which takes the same arguments."""
     return localization(components, patch_shape)
 
 
