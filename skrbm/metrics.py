@@ -3,7 +3,7 @@
 Each function takes a weight matrix of shape ``(n_components, n_pixels)``
 (for example ``GaussianRBM.components_``) whose rows are square image
 filters, and returns one number per filter. All-zero filters have no shape;
-they give ``nan`` for roughness and localization, which ``np.nanmean
+they give ``nan`` for roughness and localization, which ``np.nanmean``
 skips. :func:`gabor_fit` measures how edge-like (Gabor-like) filters are.
 
 :func:`log_partition`, :func:`log_likelihood` and
