@@ -304,6 +304,12 @@ RBM_ONLY_BAD_PARAMS = [
     ("hidden_bias_init", np.inf),
     ("hidden_bias_init", "x"),
     ("hidden_bias_init", None),
+    ("learn_variance", "yes"),
+    ("learn_variance", 1),
+    ("variance_rate", -0.1),
+    ("variance_rate", "fast"),
+    ("centering", "True"),
+    ("centering", 0),
 ]
 RBM_BAD_PARAMS = SHARED_BAD_PARAMS + RBM_ONLY_BAD_PARAMS
 REFINER_BAD_PARAMS = [
