@@ -202,9 +202,11 @@ class GaussianRBM(
         the bias gradients are corrected to match. ``mu`` is the mean of
         the first data, ``lambda`` a moving average (step
         :data:`OFFSET_RATE` per minibatch) of the hidden activations on the
-        data. The model and its methods are unchanged; only the updates
-        differ, and training becomes invariant to a constant shift of the
-        data.
+        data; ``hidden_bias_init`` sets the centered hidden bias
+        ``c + W mu``. The model and its methods are unchanged; only the
+        initial hidden bias and the updates differ, and training becomes
+        invariant to a constant shift of the data (with
+        ``learn_variance=True``, to any shift and scale of each feature).
     init : {"normal", "identity"}, default="normal"
         Initial weights: ``N(0, init_scale^2)`` entries, or
         ``init_scale * np.eye(n_components, n_features)``.
@@ -495,11 +497,18 @@ class GaussianRBM(
         self._sampling_rng = generator_from(random_state)
 
     def _initial_offsets(self, X):
-        """``[mu, lambda]``: the data mean and the mean hidden activation on it."""
+        """``[mu, lambda]``: the data mean and the mean hidden activation on it.
+
+        ``hidden_bias_init`` becomes the centered hidden bias ``c + W mu_u``,
+        so that the initial model, like the updates, does not depend on
+        where the data are centered.
+        """
         sample = sample_rows(X)
+        mu = sample.mean(axis=0).astype(X.dtype)
         W, c, _, sigma = self._unit_model(X.dtype)
+        c -= W @ to_units(mu, sigma)
         hidden = mean_hiddens(to_units(sample, sigma), W, c).mean(axis=0)
-        return [sample.mean(axis=0).astype(X.dtype), hidden.astype(X.dtype)]
+        return [mu, hidden.astype(X.dtype)]
 
     def _make_step(self, dtype):
         W, c, b, *_ = self._params

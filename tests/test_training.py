@@ -211,7 +211,7 @@ def test_scikit_learn_private_names_come_through_one_module():
     import skrbm
 
     offenders = []
-    for path in Path(skrbm.__file__).parent.glob("*.py"):
+    for path in Path(skrbm.__file__).parent.rglob("*.py"):
         if path.name == "_compat.py":
             continue
         for node in ast.walk(ast.parse(path.read_text())):
