@@ -95,8 +95,8 @@ RECIPE = {
     "learn_variance": True,
     "centering": True,
     "persistent": True,
-    "momentum": 0.5,
     "learning_rate": 0.003,
+    "variance_rate": 1.0,
 }
 
 
@@ -127,7 +127,8 @@ def test_centering_makes_training_invariant_to_a_shift_of_the_data():
 def test_learned_variance_with_centering_ignores_the_units_of_each_feature():
     scale = np.linspace(0.5, 30.0, PATCHES.shape[1])
     shift = np.linspace(-4, 9, PATCHES.shape[1])
-    rbm = GaussianRBM(8, n_iter=10, random_state=0, **RECIPE)
+    # invariant in exact arithmetic; at momentum 0.9 PCD amplifies rounding
+    rbm = GaussianRBM(8, n_iter=10, random_state=0, **RECIPE).set_params(momentum=0.5)
     a, b = clone_fit(rbm, PATCHES), clone_fit(rbm, PATCHES * scale + shift)
     assert_allclose(a.components_, b.components_, atol=1e-3)
     assert_allclose(a.visible_variance_ * scale**2, b.visible_variance_, rtol=1e-3)
@@ -163,12 +164,11 @@ def test_learned_variance_on_raw_patches_beats_standardized_unit_variance():
     X_train, X_test = X[:2000], X[2000:]
     scaler = StandardScaler().fit(X_train)
     jacobian = -np.sum(np.log(scaler.scale_))
-    recipe = {**RECIPE, "momentum": 0.9, "variance_rate": 1.0}
     for seed in range(3):
         unit = GaussianRBM(10, n_iter=50, random_state=seed)
         unit.fit(scaler.transform(X_train))
         ll_unit = unit.log_likelihood(scaler.transform(X_test), method="exact")
-        learned = GaussianRBM(10, n_iter=50, random_state=seed, **recipe)
+        learned = GaussianRBM(10, n_iter=50, random_state=seed, **RECIPE)
         ll_learned = learned.fit(X_train).log_likelihood(X_test, method="exact")
         assert ll_learned.mean() > ll_unit.mean() + jacobian + 1.0, seed
 
