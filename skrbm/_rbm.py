@@ -507,8 +507,9 @@ class GaussianRBM(
         """
         sample = sample_rows(X)
         mu = sample.mean(axis=0).astype(X.dtype)
-        W, c, _, sigma = self._unit_model(X.dtype)
-        c -= W @ to_units(mu, sigma)
+        W, _, _, sigma = self._unit_model(X.dtype)
+        self.intercept_hidden_ -= W @ to_units(mu, sigma)
+        c = self.intercept_hidden_
         hidden = mean_hiddens(to_units(sample, sigma), W, c).mean(axis=0)
         return [mu, hidden.astype(X.dtype)]
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 from scipy.special import expit
+from sklearn.base import clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.preprocessing import StandardScaler
 
@@ -139,8 +140,6 @@ def test_learned_variance_with_centering_ignores_the_units_of_each_feature():
 
 
 def clone_fit(estimator, X):
-    from sklearn.base import clone
-
     return clone(estimator).fit(X)
 
 
