@@ -497,6 +497,7 @@ def cd_gradient(
     beta=0.0,
     variance=None,
     offsets=None,
+    target=None,
 ):
     """Contrastive-divergence gradient of a Gaussian-Bernoulli RBM.
 
@@ -543,6 +544,11 @@ def cd_gradient(
         Centering (see :class:`Offsets`): the weight statistics are taken
         around the offsets, the bias gradients corrected to match, and the
         hidden offsets move towards the minibatch's mean activation.
+    target : ActivationTarget, optional
+        Goh et al.'s regulariser: once the negative phase's starting
+        hiddens are sampled, the positive-phase probabilities are blended
+        with their ranked ideal activations (:func:`blend_targets`), so
+        only the data-driven statistics change.
 
     Returns
     -------
@@ -550,7 +556,8 @@ def cd_gradient(
         Sum of squared one-step reconstruction errors over the minibatch,
         in data units.
     h0 : ndarray of shape (n, n_components)
-        Positive-phase hidden probabilities (a view of ``ws.H``).
+        Positive-phase hidden probabilities (a view of ``ws.H``), blended
+        with ``target`` when given.
     """
     n = ws.load(v0).shape[0]
     m = n if chains is None else chains.shape[0]
@@ -561,6 +568,8 @@ def cd_gradient(
     hw = hidden_weights(W, c, ws.hidden)
     hiddens(v0, hw, out=h0)
     sample_bernoulli(h0, rng, hs, views.uniform)
+    if target is not None:
+        blend_targets(h0, target)
     if chains is None:
         mean_visibles(hs, W, b, out=v_neg)
         sse = squared_error(v0, v_neg, views.diff, variance)
@@ -820,6 +829,106 @@ def follow_hidden_mean(h0, weights, offsets):
     hidden *= 1.0 - offsets.rate
     hidden += mean
     return hidden
+
+
+class ActivationTarget(NamedTuple):
+    """Ideal hidden activations blended into the positive phase (Goh 2010).
+
+    Attributes
+    ----------
+    table : ndarray of shape (n_components,)
+        Target activation by rank within a sample, ascending:
+        ``(k / n_components) ** (1 / mean - 1)`` for ``k = 1 ..
+        n_components`` (:func:`rank_target_table`).
+    blend : float
+        Weight of the targets, ``h0 = (1 - blend) h0 + blend * targets``.
+    ranks : ndarray of shape (>= n, n_components), float64
+        Scratch for the selectivity ranks.
+    targets : ndarray of shape (>= n, n_components)
+        Scratch for the targets, in the dtype of the step.
+    """
+
+    table: np.ndarray
+    blend: float
+    ranks: np.ndarray
+    targets: np.ndarray
+
+
+def rank_target_table(n_components, mean, dtype=np.float64):
+    """Targets ``(k / n_components) ** (1 / mean - 1)``, ``k = 1 .. n_components``.
+
+    If the rank ``r = k / n_components`` were uniform on ``(0, 1]``, the
+    targets would have mean exactly ``mean``: ``E[r ** a] = 1 / (a + 1)``.
+    Over the ``n_components`` discrete ranks (a right Riemann sum of that
+    integral) the mean lies between ``mean`` and ``mean + 1 / n_components``.
+
+    Parameters
+    ----------
+    n_components : int
+    mean : float
+        Target mean activation, in ``(0, 1)``.
+    dtype : dtype, default=float64
+
+    Returns
+    -------
+    table : ndarray of shape (n_components,)
+    """
+    ranks = np.arange(1, n_components + 1, dtype=np.float64) / n_components
+    return (ranks ** (1.0 / mean - 1.0)).astype(dtype)
+
+
+def ranked_targets(h0, table, ranks, out):
+    """Goh et al.'s ideal activations of a minibatch, written to ``out``.
+
+    Every unit's activations are ranked across the minibatch (selectivity:
+    each unit is strongly on for few samples); then, within each sample,
+    the units are ranked by those ranks (ties broken by the activation
+    itself) and the ``k``-th smallest gets ``table[k]`` (sparsity: each
+    sample switches few units on). Each row of ``out`` is therefore a
+    permutation of ``table``.
+
+    Parameters
+    ----------
+    h0 : ndarray of shape (n, n_components)
+        Hidden probabilities of the minibatch.
+    table : ndarray of shape (n_components,)
+        Ascending targets (:func:`rank_target_table`).
+    ranks : ndarray of shape (n, n_components), float64
+        Scratch.
+    out : ndarray of shape (n, n_components)
+
+    Returns
+    -------
+    out : ndarray of shape (n, n_components)
+    """
+    n = h0.shape[0]
+    order = np.argsort(h0, axis=0, kind="stable")
+    np.put_along_axis(ranks, order, np.arange(n, dtype=np.float64)[:, None], axis=0)
+    ranks += h0
+    order = np.argsort(ranks, axis=1, kind="stable")
+    np.put_along_axis(out, order, table[None, :], axis=1)
+    return out
+
+
+def blend_targets(h0, target):
+    """``h0 = (1 - blend) h0 + blend * ranked_targets(h0)``, in place.
+
+    Parameters
+    ----------
+    h0 : ndarray of shape (n, n_components)
+        Positive-phase hidden probabilities.
+    target : ActivationTarget
+
+    Returns
+    -------
+    h0 : ndarray
+    """
+    n = h0.shape[0]
+    targets = ranked_targets(h0, target.table, target.ranks[:n], target.targets[:n])
+    h0 *= 1.0 - target.blend
+    targets *= target.blend
+    h0 += targets
+    return h0
 
 
 def soft_threshold(W, threshold, scratch):

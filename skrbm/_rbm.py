@@ -15,6 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._base import OPTIMIZER_CONSTRAINTS, MinibatchMixin, check_hidden, generator_from
 from ._compat import Interval, StrOptions
 from ._kernels import (
+    ActivationTarget,
     CDWorkspace,
     Gradient,
     Offsets,
@@ -26,6 +27,7 @@ from ._kernels import (
     l1_threshold,
     mean_hiddens,
     mean_visibles,
+    rank_target_table,
     sample_bernoulli,
     shift_hidden_bias,
     soft_threshold,
@@ -181,6 +183,22 @@ class GaussianRBM(
         the minibatch (Lee et al. 2008).
     sparsity_cost : float, default=0.1
         Strength of the sparsity term.
+    selectivity_target : float or None, default=None
+        Target mean activation ``mu`` of Goh et al.'s (2010) selectivity and
+        sparsity regulariser, in ``(0, 1)``. When set, the positive phase
+        uses ``(1 - selectivity_blend) * h + selectivity_blend * t``
+        instead of the hidden probabilities ``h`` of the minibatch. The
+        ideal activations ``t`` come from ranks: each unit's activations
+        are ranked across the minibatch (selectivity), then each sample's
+        units are ranked by those ranks (sparsity), and the unit of rank
+        ``k`` of ``n_components`` gets ``(k / n_components) ** (1 / mu -
+        1)``, a heavy-tailed code whose mean is ``mu``. Unlike
+        ``sparsity_target``, which only nudges the hidden biases, this
+        shapes the weight statistics: each sample pulls the filters of the
+        few units that respond to it most. The negative phase is unchanged.
+    selectivity_blend : float, default=0.5
+        Weight ``phi`` of the ideal activations in ``[0, 1]``
+        (``selectivity_target`` set only); 0 leaves training as without.
     learn_variance : bool, default=False
         Learn one visible variance ``sigma_i^2`` per feature (Cho, Ilin and
         Raiko 2011) instead of fixing it at one. The energy becomes
@@ -357,6 +375,8 @@ class GaussianRBM(
         "persistent": ["boolean"],
         "sparsity_target": [Interval(Real, 0, 1, closed="neither"), None],
         "sparsity_cost": [Interval(Real, 0, None, closed="left")],
+        "selectivity_target": [Interval(Real, 0, 1, closed="neither"), None],
+        "selectivity_blend": [Interval(Real, 0, 1, closed="both")],
         "init": [StrOptions({"normal", "identity"})],
         "init_scale": [Interval(Real, 0, None, closed="left")],
         "hidden_bias_init": [Interval(Real, None, None, closed="neither")],
@@ -381,6 +401,8 @@ class GaussianRBM(
         persistent=False,
         sparsity_target=None,
         sparsity_cost=0.1,
+        selectivity_target=None,
+        selectivity_blend=0.5,
         learn_variance=False,
         variance_rate=0.1,
         centering=False,
@@ -407,6 +429,8 @@ class GaussianRBM(
         self.persistent = persistent
         self.sparsity_target = sparsity_target
         self.sparsity_cost = sparsity_cost
+        self.selectivity_target = selectivity_target
+        self.selectivity_blend = selectivity_blend
         self.learn_variance = learn_variance
         self.variance_rate = variance_rate
         self.centering = centering
@@ -536,6 +560,7 @@ class GaussianRBM(
             )
             b_unit = np.empty_like(b)
 
+        selectivity = self._activation_target(dtype)
         offsets = None
         if self._offsets is not None:
             mu, hidden = self._offsets
@@ -568,6 +593,7 @@ class GaussianRBM(
                 momentum,
                 variance,
                 offsets,
+                selectivity,
             )
             if target is not None:
                 add_sparsity_gradient(v_c, h0, target, cost, ones, scratch.c)
@@ -606,6 +632,18 @@ class GaussianRBM(
             state=state,
             post_update=post_update,
             buffer=ws.V,
+        )
+
+    def _activation_target(self, dtype):
+        """The :class:`ActivationTarget` of ``selectivity_target``, or None."""
+        if self.selectivity_target is None:
+            return None
+        shape = (self.batch_size, self.n_components)
+        return ActivationTarget(
+            rank_target_table(self.n_components, self.selectivity_target, dtype),
+            self.selectivity_blend,
+            np.empty(shape),
+            np.empty(shape, dtype=dtype),
         )
 
     def transform(self, X):

@@ -20,6 +20,7 @@ ESTIMATORS = [
     _rbm(cd_steps=2),
     _rbm(early_stopping=True, n_iter=6, n_iter_no_change=2),
     _rbm(sparsity_target=0.1, init="identity", hidden_bias_init=-2.0),
+    _rbm(selectivity_target=0.1, centering=True),
     AutoencoderRefiner(_rbm(), n_iter=3, batch_size=10, random_state=0),
     AutoencoderRefiner(None, n_components=4, n_iter=3, batch_size=10, random_state=0),
     AutoencoderRefiner(_rbm(), tied=True, n_iter=3, batch_size=10, random_state=0),

@@ -18,6 +18,7 @@ RBM = GaussianRBM(
     batch_size=16,
     penalty="elasticnet",
     sparsity_target=0.2,
+    selectivity_target=0.2,
     learn_variance=True,
     random_state=0,
 )
@@ -35,6 +36,8 @@ RBM_CHANGES = {
     "persistent": True,
     "sparsity_target": 0.05,
     "sparsity_cost": 2.0,
+    "selectivity_target": 0.1,
+    "selectivity_blend": 0.3,
     "learn_variance": False,
     "variance_rate": 0.5,
     "centering": True,
