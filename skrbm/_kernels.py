@@ -902,10 +902,10 @@ def ranked_targets(h0, table, ranks, out):
     out : ndarray of shape (n, n_components)
     """
     n = h0.shape[0]
-    order = np.argsort(h0, axis=0, kind="stable")
+    order = np.argsort(h0, axis=0)
     np.put_along_axis(ranks, order, np.arange(n, dtype=np.float64)[:, None], axis=0)
     ranks += h0
-    order = np.argsort(ranks, axis=1, kind="stable")
+    order = np.argsort(ranks, axis=1)
     np.put_along_axis(out, order, table[None, :], axis=1)
     return out
 
