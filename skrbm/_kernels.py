@@ -195,6 +195,31 @@ def mean_visibles(H, W, b, out=None):
     return out
 
 
+def visible_means(H, W, b, binary=False, out=None):
+    """Mean of the visible units given the hidden states.
+
+    ``H W + b`` for Gaussian (linear) visible units, ``sigmoid(H W + b)``
+    for binary ones.
+
+    Parameters
+    ----------
+    H : ndarray of shape (n_samples, n_components)
+        Hidden states or probabilities.
+    W : ndarray of shape (n_components, n_features)
+    b : ndarray of shape (n_features,)
+    binary : bool, default=False
+        Whether the visible units are binary.
+    out : ndarray of shape (n_samples, n_features), optional
+        Output buffer.
+
+    Returns
+    -------
+    V : ndarray of shape (n_samples, n_features)
+    """
+    out = mean_visibles(H, W, b, out=out)
+    return sigmoid(out, out=out) if binary else out
+
+
 def sample_bernoulli(P, rng, out, scratch):
     """Draw binary states with probabilities ``P``.
 
@@ -240,6 +265,26 @@ def free_energy(V, W, b, c):
     """
     quadratic = 0.5 * np.sum((V - b) ** 2, axis=1)
     return quadratic - np.logaddexp(0, V @ W.T + c).sum(axis=1)
+
+
+def binary_free_energy(V, W, b, c):
+    """Free energy of binary visible vectors (or of probabilities in [0, 1]).
+
+    ``F(v) = -v.b - sum_j softplus(c_j + W_j . v)``, so that ``p(v)`` is
+    proportional to ``exp(-F(v))`` for a Bernoulli-Bernoulli RBM.
+
+    Parameters
+    ----------
+    V : ndarray of shape (n_samples, n_features)
+    W : ndarray of shape (n_components, n_features)
+    b : ndarray of shape (n_features,)
+    c : ndarray of shape (n_components,)
+
+    Returns
+    -------
+    F : ndarray of shape (n_samples,)
+    """
+    return -(V @ b) - np.logaddexp(0, V @ W.T + c).sum(axis=1)
 
 
 def squared_error(A, B, out, variance=None):
@@ -412,7 +457,8 @@ class CDWorkspace:
         self.diff = _buffer((batch_size, n_features), dtype)
         # Random draws are float32 for both dtypes (see sample_bernoulli).
         self.uniform = np.empty((rows, n_components), dtype=np.float32)
-        # Gaussian noise of sampled visible units (PCD, learned variance)
+        # Gaussian noise, or the uniforms of binary draws, of sampled visible
+        # units (PCD, learned variance)
         self.noise = np.empty((n_chains or batch_size, n_features), dtype=np.float32)
         self.hidden = _hidden_buffers(n_features, n_components, dtype)
         self.grad = Gradient(
@@ -498,19 +544,25 @@ def cd_gradient(
     variance=None,
     offsets=None,
     target=None,
+    binary=False,
 ):
-    """Contrastive-divergence gradient of a Gaussian-Bernoulli RBM.
+    """Contrastive-divergence gradient of an RBM with binary hidden units.
 
     Positive phase: ``h0 = p(h | v0)``. Negative phase, CD-k (``chains`` is
     None): starting from the data, ``k`` alternations of sampled binary
-    hiddens and *mean* visible reconstructions ``v = h W + b`` (the usual
-    noise-free reconstruction for Gaussian visible units, Hinton 2010,
-    section 13.2). PCD (``chains`` given, Tieleman 2008): the persistent
-    binary hidden chains are advanced ``k`` full Gibbs steps with *sampled*
-    visible units ``v ~ N(h W + b, I)`` and updated in place.
+    hiddens and *mean* visible reconstructions ``v = E[v | h]`` (the usual
+    noise-free reconstruction, Hinton 2010, sections 3 and 13.2). PCD
+    (``chains`` given, Tieleman 2008): the persistent binary hidden chains
+    are advanced ``k`` full Gibbs steps with *sampled* visible units and
+    updated in place.
+
+    The visible units are Gaussian, ``E[v | h] = h W + b`` and PCD samples
+    ``v ~ N(h W + b, I)``, or binary (``binary=True``),
+    ``E[v | h] = sigmoid(h W + b)`` and PCD samples ``v ~ Bernoulli`` of
+    that. The gradient statistics are the same for both.
 
     The returned squared error is that of the one-step reconstruction from
-    the sampled hiddens, ``|v0 - (h W + b)|^2`` with ``h ~ p(h | v0)``: in
+    the sampled hiddens, ``|v0 - E[v | h]|^2`` with ``h ~ p(h | v0)``: in
     CD it is the first negative-phase visible state, so it costs no extra
     matrix product; PCD computes it with one extra product.
 
@@ -549,6 +601,9 @@ def cd_gradient(
         hiddens are sampled, the positive-phase probabilities are blended
         with their ranked ideal activations (:func:`blend_targets`), so
         only the data-driven statistics change.
+    binary : bool, default=False
+        Binary visible units instead of Gaussian ones (not with
+        ``variance``).
 
     Returns
     -------
@@ -571,21 +626,27 @@ def cd_gradient(
     if target is not None:
         blend_targets(h0, target)
     if chains is None:
-        mean_visibles(hs, W, b, out=v_neg)
+        visible_means(hs, W, b, binary, out=v_neg)
         sse = squared_error(v0, v_neg, views.diff, variance)
         for step in range(cd_steps):
             if step:
                 sample_bernoulli(h_neg, rng, hs, views.uniform)
-                mean_visibles(hs, W, b, out=v_neg)
+                visible_means(hs, W, b, binary, out=v_neg)
             if variance is not None:
                 v_neg += rng.standard_normal(out=ws.noise[:n], dtype=np.float32)
             hiddens(v_neg, hw, out=h_neg)
     else:
         diff = views.diff
-        sse = squared_error(v0, mean_visibles(hs, W, b, out=diff), diff, variance)
+        reconstruction = visible_means(hs, W, b, binary, out=diff)
+        sse = squared_error(v0, reconstruction, diff, variance)
+        noise = ws.noise[:m]
         for _ in range(cd_steps):
-            mean_visibles(chains, W, b, out=v_neg)
-            v_neg += rng.standard_normal(out=ws.noise[:m], dtype=np.float32)
+            visible_means(chains, W, b, binary, out=v_neg)
+            if binary:
+                # the noise buffer holds the uniforms of the visible draws
+                sample_bernoulli(v_neg, rng, v_neg, noise)
+            else:
+                v_neg += rng.standard_normal(out=noise, dtype=np.float32)
             hiddens(v_neg, hw, out=h_neg)
             sample_bernoulli(h_neg, rng, chains, views.chain_uniform)
     grad = ws.grad

@@ -1,0 +1,555 @@
+"""What the RBM estimators share: parameters, the CD step, the methods.
+
+:class:`BaseRBM` trains an RBM with binary hidden units by CD-k or PCD with
+momentum, weight decay (L1 by a proximal step), sparsity, selectivity,
+centering and early stopping, and gives it scikit-learn's transformer
+methods. A subclass says what its visible units are (``_binary_visibles``)
+and may add parameters: :class:`~skrbm.GaussianRBM` adds learned visible
+variances, which the step and the methods here honour through
+``_log_variance`` (None without them, always None for
+:class:`~skrbm.BinaryRBM`).
+"""
+
+from numbers import Integral, Real
+from typing import ClassVar
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+)
+from sklearn.utils.validation import check_is_fitted
+
+from ._base import OPTIMIZER_CONSTRAINTS, MinibatchMixin, check_hidden, generator_from
+from ._compat import Interval, StrOptions
+from ._kernels import (
+    ActivationTarget,
+    CDWorkspace,
+    Gradient,
+    Offsets,
+    VisibleVariance,
+    add_l2_gradient,
+    add_sparsity_gradient,
+    binary_free_energy,
+    cd_gradient,
+    free_energy,
+    l1_threshold,
+    mean_hiddens,
+    rank_target_table,
+    sample_bernoulli,
+    shift_hidden_bias,
+    soft_threshold,
+    unit_bias,
+    visible_means,
+)
+from ._training import Step, sample_rows
+
+#: Step of the hidden offsets' moving average (``centering=True``), the
+#: value Melchior, Fischer and Wiskott (2016) recommend.
+OFFSET_RATE = 0.01
+
+
+def to_units(X, sigma):
+    """``X / sigma`` (a new array), or ``X`` itself for unit variance."""
+    return X if sigma is None else X / sigma
+
+
+def from_units(U, sigma):
+    """``U * sigma`` in place, or ``U`` itself for unit variance."""
+    if sigma is not None:
+        U *= sigma
+    return U
+
+
+def penalty_strengths(penalty, alpha, l1_ratio):
+    """Split ``alpha`` into ``(alpha_l1, alpha_l2)`` as ``SGDClassifier`` does.
+
+    Parameters
+    ----------
+    penalty : {"l1", "l2", "elasticnet"} or None
+    alpha : float
+    l1_ratio : float
+        Share of L1 in the elastic net.
+
+    Returns
+    -------
+    alpha_l1, alpha_l2 : float
+    """
+    if penalty is None:
+        return 0.0, 0.0
+    if penalty == "l1":
+        return alpha, 0.0
+    if penalty == "l2":
+        return 0.0, alpha
+    return alpha * l1_ratio, alpha * (1.0 - l1_ratio)
+
+
+class BaseRBM(
+    MinibatchMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+):
+    """Base class of the RBMs with binary hidden units; not for direct use.
+
+    Subclasses set ``_binary_visibles`` and ``_auto_learning_rates`` and
+    provide ``_initial_visible_bias(X)``. The parameters are documented on
+    :class:`~skrbm.GaussianRBM` and :class:`~skrbm.BinaryRBM`.
+    """
+
+    #: Whether the visible units are binary (sigmoid) instead of Gaussian.
+    _binary_visibles: ClassVar[bool] = False
+    #: ``learning_rate="auto"``: the rate for CD and for PCD.
+    _auto_learning_rates: ClassVar[tuple] = (0.01, 0.001)
+    #: Learned log-variances of Gaussian visible units (GaussianRBM's
+    #: ``learn_variance=True``); None means unit variance.
+    _log_variance = None
+
+    _parameter_constraints: ClassVar[dict] = {
+        **OPTIMIZER_CONSTRAINTS,
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [
+            Interval(Real, 0, None, closed="neither"),
+            StrOptions({"auto"}),
+        ],
+        "penalty": [StrOptions({"l2", "l1", "elasticnet"}), None],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
+        "cd_steps": [Interval(Integral, 1, None, closed="left")],
+        "persistent": ["boolean"],
+        "sparsity_target": [Interval(Real, 0, 1, closed="neither"), None],
+        "sparsity_cost": [Interval(Real, 0, None, closed="left")],
+        "selectivity_target": [Interval(Real, 0, 1, closed="neither"), None],
+        "selectivity_blend": [Interval(Real, 0, 1, closed="both")],
+        "init": [StrOptions({"normal", "identity"})],
+        "init_scale": [Interval(Real, 0, None, closed="left")],
+        "hidden_bias_init": [Interval(Real, None, None, closed="neither")],
+        "centering": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        n_components=100,
+        *,
+        learning_rate="auto",
+        momentum=0.9,
+        batch_size=100,
+        n_iter=100,
+        shuffle=True,
+        penalty="l2",
+        alpha=1e-4,
+        l1_ratio=0.15,
+        cd_steps=1,
+        persistent=False,
+        sparsity_target=None,
+        sparsity_cost=0.1,
+        selectivity_target=None,
+        selectivity_blend=0.5,
+        centering=False,
+        init="normal",
+        init_scale=0.01,
+        hidden_bias_init=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        verbose=0,
+        random_state=None,
+    ):
+        self.n_components = n_components
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.batch_size = batch_size
+        self.n_iter = n_iter
+        self.shuffle = shuffle
+        self.penalty = penalty
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.cd_steps = cd_steps
+        self.persistent = persistent
+        self.sparsity_target = sparsity_target
+        self.sparsity_cost = sparsity_cost
+        self.selectivity_target = selectivity_target
+        self.selectivity_blend = selectivity_blend
+        self.centering = centering
+        self.init = init
+        self.init_scale = init_scale
+        self.hidden_bias_init = hidden_bias_init
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.verbose = verbose
+        self.random_state = random_state
+
+    _init_params = (
+        "n_components",
+        "init",
+        "init_scale",
+        "hidden_bias_init",
+        "centering",
+        "random_state",
+    )
+
+    def _learning_rate(self):
+        if self.learning_rate == "auto":
+            cd, pcd = self._auto_learning_rates
+            return pcd if self.persistent else cd
+        return self.learning_rate
+
+    @property
+    def _params(self):
+        params = [self.components_, self.intercept_hidden_, self.intercept_visible_]
+        if self._log_variance is not None:
+            params.append(self._log_variance)
+        return params
+
+    def _unit_model(self, dtype):
+        """``W, c, b / sigma, sigma`` in ``dtype``; ``sigma`` is None for unit variance.
+
+        In the units ``u = v / sigma`` the model is a unit-variance RBM with
+        these parameters (``log p(v) = log p(u) - sum(log sigma)``).
+        """
+        W, c, b = (
+            p.astype(dtype, copy=False)
+            for p in (self.components_, self.intercept_hidden_, self.intercept_visible_)
+        )
+        if self._log_variance is None:
+            return W, c, b, None
+        sigma = np.exp(0.5 * self._log_variance).astype(dtype)
+        return W, c, b / sigma, sigma
+
+    @property
+    def _n_features_out(self):
+        return self.components_.shape[0]
+
+    def _initialize(self, X, random_state):
+        dtype = X.dtype
+        shape = (self.n_components, X.shape[1])
+        if self.init == "identity":
+            weights = self.init_scale * np.eye(*shape)
+        else:
+            weights = random_state.normal(0.0, self.init_scale, size=shape)
+        self.components_ = np.ascontiguousarray(weights, dtype=dtype)
+        self.intercept_hidden_ = np.full(shape[0], self.hidden_bias_init, dtype=dtype)
+        self.intercept_visible_ = self._initial_visible_bias(X)
+        self._velocities = [np.zeros_like(p) for p in self._params]
+        self._offsets = None
+        if self.centering:
+            self._offsets = self._initial_offsets(X)
+        if self.persistent:
+            self.h_samples_ = np.zeros((self.batch_size, shape[0]), dtype=dtype)
+        self._rng = generator_from(random_state)
+        self._sampling_rng = generator_from(random_state)
+
+    def _initial_offsets(self, X):
+        """``[mu, lambda]``: the data mean and the mean hidden activation on it.
+
+        ``hidden_bias_init`` becomes the centered hidden bias ``c + W mu_u``,
+        so that the initial model, like the updates, does not depend on
+        where the data are centered.
+        """
+        sample = sample_rows(X)
+        mu = sample.mean(axis=0).astype(X.dtype)
+        W, _, _, sigma = self._unit_model(X.dtype)
+        self.intercept_hidden_ -= W @ to_units(mu, sigma)
+        c = self.intercept_hidden_
+        hidden = mean_hiddens(to_units(sample, sigma), W, c).mean(axis=0)
+        return [mu, hidden.astype(X.dtype)]
+
+    def _make_step(self, dtype):
+        W, c, b, *_ = self._params
+        if self.persistent and not hasattr(self, "h_samples_"):
+            self.h_samples_ = np.zeros((self.batch_size, W.shape[0]), dtype=dtype)
+        chains = self.h_samples_ if self.persistent else None
+        n_chains = None if chains is None else chains.shape[0]
+        ws = CDWorkspace(self.batch_size, W.shape[1], W.shape[0], n_chains, dtype)
+        alpha_l1, alpha_l2 = penalty_strengths(self.penalty, self.alpha, self.l1_ratio)
+        rng, k = self._rng, self.cd_steps
+        lr, momentum = self._learning_rate(), self.momentum
+        target, cost = self.sparsity_target, lr * self.sparsity_cost
+        binary = self._binary_visibles
+        v_W, v_c, v_b, *v_z = self._velocities
+        velocities = Gradient(W=v_W, b=v_b, c=v_c)
+        ones = np.ones(self.batch_size, dtype=dtype)
+        # the gradient buffers are free again once cd_gradient returns
+        scratch = ws.grad
+        variance = None
+        if v_z:
+            variance = VisibleVariance(
+                *(np.empty_like(b) for _ in range(4)), v_z[0], self.variance_rate
+            )
+            b_unit = np.empty_like(b)
+
+        selectivity = self._activation_target(dtype)
+        offsets = None
+        if self._offsets is not None:
+            mu, hidden = self._offsets
+            offsets = Offsets(
+                mu if variance is None else np.empty_like(mu),
+                hidden,
+                OFFSET_RATE,
+                np.empty_like(b),
+                np.empty_like(c),
+            )
+
+        def gradient(v0):
+            b_step = b
+            if variance is not None:
+                unit_bias(self._log_variance, b, variance, b_unit)
+                b_step = b_unit
+                if offsets is not None:
+                    np.multiply(mu, variance.inv_sigma, out=offsets.visible)
+            sse, h0 = cd_gradient(
+                v0,
+                W,
+                b_step,
+                c,
+                rng,
+                ws,
+                velocities,
+                k,
+                chains,
+                lr,
+                momentum,
+                variance,
+                offsets,
+                selectivity,
+                binary,
+            )
+            if target is not None:
+                add_sparsity_gradient(v_c, h0, target, cost, ones, scratch.c)
+            add_l2_gradient(v_W, W, lr * alpha_l2, scratch.W)
+            return sse
+
+        updates = []
+        if alpha_l1 > 0:
+            threshold = l1_threshold(lr, alpha_l1, momentum)
+            updates.append(lambda: soft_threshold(W, threshold, scratch.W))
+        if variance is not None:
+            low, high = self._log_variance_bounds
+            z = self._log_variance
+            if offsets is not None:
+                updates.append(
+                    lambda: shift_hidden_bias(c, W, offsets, v_z[0], variance.scratch)
+                )
+            updates.append(lambda: np.clip(z, low, high, out=z))
+        post_update = None
+        if updates:
+
+            def post_update():
+                for update in updates:
+                    update()
+
+        state = [*self._params, *self._velocities]
+        if chains is not None:
+            state.append(chains)
+        if offsets is not None:
+            state.append(offsets.hidden)
+        return Step(
+            gradient=gradient,
+            params=self._params,
+            velocities=self._velocities,
+            error=self._squared_error,
+            state=state,
+            post_update=post_update,
+            buffer=ws.V,
+        )
+
+    def _activation_target(self, dtype):
+        """The :class:`ActivationTarget` of ``selectivity_target``, or None."""
+        if self.selectivity_target is None:
+            return None
+        shape = (self.batch_size, self.n_components)
+        return ActivationTarget(
+            rank_target_table(self.n_components, self.selectivity_target, dtype),
+            self.selectivity_blend,
+            np.empty(shape),
+            np.empty(shape, dtype=dtype),
+        )
+
+    def transform(self, X):
+        """Hidden-unit activation probabilities ``p(h = 1 | v)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data.
+
+        Returns
+        -------
+        H : ndarray of shape (n_samples, n_components)
+            Probabilities in the dtype of ``X``.
+        """
+        X = self._check_fitted_input(X)
+        W, c, _, sigma = self._unit_model(X.dtype)
+        return mean_hiddens(to_units(X, sigma), W, c)
+
+    def inverse_transform(self, X):
+        """Mean visible reconstruction ``E[v | h]`` of hidden activations.
+
+        ``H @ components_ + intercept_visible_`` for Gaussian visible units
+        (with learned variances,
+        ``sigma * (H @ components_) + intercept_visible_``);
+        ``sigmoid(H @ components_ + intercept_visible_)`` for binary ones.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_components)
+            Hidden activations (probabilities or binary states).
+
+        Returns
+        -------
+        V : ndarray of shape (n_samples, n_features)
+            Mean of ``p(v | h)``, in the dtype of ``X``.
+        """
+        check_is_fitted(self)
+        H = check_hidden(X, self.components_.shape[0])
+        W, _, b, sigma = self._unit_model(H.dtype)
+        return from_units(visible_means(H, W, b, self._binary_visibles), sigma)
+
+    def free_energy(self, X):
+        """Free energy of each sample (lower means more probable).
+
+        Gaussian visible units:
+        ``F(v) = 1/2 |v - b|^2 - sum_j log(1 + exp(W_j . v + c_j))``; with
+        learned variances, ``v`` and ``b`` are divided by ``sigma`` first.
+        Binary visible units: ``F(v) = -v.b - sum_j log(1 + exp(W_j . v + c_j))``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data.
+
+        Returns
+        -------
+        F : ndarray of shape (n_samples,)
+            Free energies, in the dtype of ``X``.
+        """
+        X = self._check_fitted_input(X)
+        W, c, b, sigma = self._unit_model(X.dtype)
+        energy = binary_free_energy if self._binary_visibles else free_energy
+        return energy(to_units(X, sigma), W, b, c)
+
+    def gibbs(self, v):
+        """Run one Gibbs step from ``v`` and return a visible sample.
+
+        ``h ~ p(h | v)``, then for Gaussian visible units
+        ``v' ~ N(h W + b, I)`` (with learned variances
+        ``N(b + sigma * (h W), diag(sigma^2))``), for binary ones
+        ``v' ~ Bernoulli(sigmoid(h W + b))``. Uses a generator of its own,
+        so sampling does not change what later :meth:`partial_fit` calls do.
+
+        Parameters
+        ----------
+        v : array-like of shape (n_samples, n_features)
+            Visible states to start from.
+
+        Returns
+        -------
+        v_new : ndarray of shape (n_samples, n_features)
+            Sampled visible states, in the dtype of ``v``.
+        """
+        V = self._check_fitted_input(v)
+        W, c, b, sigma = self._unit_model(V.dtype)
+        P = mean_hiddens(to_units(V, sigma), W, c)
+        uniform = np.empty(P.shape, dtype=np.float32)
+        H = sample_bernoulli(P, self._sampling_rng, np.empty_like(P), uniform)
+        V_new = visible_means(H, W, b, self._binary_visibles)
+        if self._binary_visibles:
+            uniform = np.empty(V_new.shape, dtype=np.float32)
+            return sample_bernoulli(V_new, self._sampling_rng, V_new, uniform)
+        V_new += self._sampling_rng.standard_normal(V_new.shape, dtype=np.float32)
+        return from_units(V_new, sigma)
+
+    def _reconstruct(self, X):
+        W, c, b, sigma = self._unit_model(X.dtype)
+        H = mean_hiddens(to_units(X, sigma), W, c)
+        return from_units(visible_means(H, W, b, self._binary_visibles), sigma)
+
+    def log_likelihood(
+        self, X, *, method="auto", log_partition=None, random_state=None
+    ):
+        """Log-likelihood of each sample, ``-F(v) - log Z``, in nats.
+
+        Unlike :meth:`score_samples` (minus the reconstruction error), this
+        is the model's density of ``X`` (for binary visible units, the
+        probability of each binary vector). See
+        :func:`skrbm.metrics.log_likelihood`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data, in the units the model was trained on.
+        method : {"auto", "exact", "ais"}, default="auto"
+            How to compute ``log Z`` when ``log_partition`` is not given:
+            exact enumeration (at most 20 hidden units), annealed
+            importance sampling, or exact when possible.
+        log_partition : LogPartition or float, optional
+            A result of :func:`skrbm.metrics.log_partition` (its
+            ``estimate`` is used) or a number, reused as it is.
+        random_state : int, RandomState instance or None, default=None
+            Seeds AIS when it is used. The estimator's own random state is
+            neither used nor changed.
+
+        Returns
+        -------
+        log_likelihood : ndarray of shape (n_samples,)
+            Float64, whatever the dtype of ``X``.
+
+        See Also
+        --------
+        skrbm.metrics.log_partition : ``log Z`` with a bracket.
+        skrbm.metrics.log_likelihood_scorer : Model selection on likelihood.
+        """
+        from ._likelihood import log_likelihood_of
+
+        return log_likelihood_of(self, X, method, log_partition, random_state)
+
+    def sample(
+        self, n_samples, *, n_steps=1000, thin=10, init="noise", random_state=None
+    ):
+        """Draw visible samples from the model by Gibbs sampling.
+
+        Each chain alternates ``h ~ p(h | v)`` and ``v ~ p(v | h)``.
+        After ``n_steps`` steps of burn-in every chain gives a sample, then
+        one more every ``thin`` steps until there are ``n_samples``.
+
+        Parameters
+        ----------
+        n_samples : int
+            Number of samples.
+        n_steps : int, default=1000
+            Burn-in: Gibbs steps before the first sample of each chain.
+        thin : int, default=10
+            Gibbs steps between two samples of the same chain (used only
+            when there are fewer chains than samples).
+        init : "noise" or array-like of shape (n_chains, n_features), \
+                default="noise"
+            Starting points: ``n_samples`` chains drawn from the model
+            without its weights (Gaussian visible units:
+            ``N(intercept_visible_, diag(visible_variance_))``; binary ones:
+            ``Bernoulli(sigmoid(intercept_visible_))``), or one chain per
+            row, e.g. data.
+        random_state : int, RandomState instance or None, default=None
+            Seeds the chains. The estimator's own random state is neither
+            used nor changed, so later :meth:`partial_fit` calls are
+            unaffected.
+
+        Returns
+        -------
+        samples : ndarray of shape (n_samples, n_features)
+            Visible samples (with their Gaussian noise, or binary), in the
+            dtype of ``components_``; the samples of one step come chain by
+            chain.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skrbm import GaussianRBM
+        >>> X = np.random.RandomState(0).standard_normal((200, 16))
+        >>> rbm = GaussianRBM(n_components=8, n_iter=5, random_state=0).fit(X)
+        >>> rbm.sample(5, n_steps=100, random_state=0).shape
+        (5, 16)
+        """
+        from ._likelihood import gibbs_samples
+
+        return gibbs_samples(self, n_samples, n_steps, thin, init, random_state)
