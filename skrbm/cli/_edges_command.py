@@ -9,12 +9,13 @@ from ._argtypes import add_images_option, add_run_options, add_subcommand
 
 EDGES_HELP = """\
 Train a GaussianRBM with the edge recipe (ZCA-whitened 8x8 patches scaled
-to a common contrast, selective hidden units) on the photos that ship with
-scikit-learn, fit a 2-D Gabor function to every learned filter, and write
-the filter grid, an orientation/frequency plot and the measured share of
-Gabor-like filters (R^2 >= 0.8, an envelope wider than a pixel and at least
-half a carrier cycle inside it) to --out. About 4 seconds of training on
-2 cores; --quick halves the data and the epochs.
+to a common contrast, selective hidden units, learned visible variances)
+on the photos that ship with scikit-learn, fit a 2-D Gabor function to
+every learned filter, and write the filter grid, an orientation/frequency
+plot and the measured share of Gabor-like filters (R^2 >= 0.8, an envelope
+wider than a pixel and at least half a carrier cycle inside it) to --out.
+About 7 seconds of training on 2 cores; --quick halves the data and the
+epochs.
 """
 
 
