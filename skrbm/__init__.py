@@ -1,5 +1,6 @@
 """Gaussian-Bernoulli Restricted Boltzmann Machines for scikit-learn."""
 
+from ._binary_rbm import BinaryRBM
 from ._rbm import GaussianRBM
 from ._refiner import AutoencoderRefiner
 from ._stream import ChunkProgress, iter_chunks, partial_fit_chunks
@@ -7,6 +8,7 @@ from ._zca import ZCAWhitening
 
 __all__ = [
     "AutoencoderRefiner",
+    "BinaryRBM",
     "ChunkProgress",
     "GaussianRBM",
     "ZCAWhitening",

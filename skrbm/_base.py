@@ -138,7 +138,12 @@ class MinibatchMixin:
             self.batch_size,
             self.shuffle,
             persistent=getattr(self, "persistent", False),
+            advice=self._data_advice,
         )
+
+    #: ``_data_advice(X)``: what a divergence warning says about the data
+    #: (None: :func:`~skrbm._training.standardization_advice`).
+    _data_advice = None
 
     def _split(self, X, random_state):
         """Hold out ``validation_fraction`` of ``X`` when early stopping."""

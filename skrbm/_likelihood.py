@@ -33,13 +33,21 @@ modes unvisited: 2.4 nats too low on some of the 10-16 unit models of the
 user guide, against 0.1 for this path. Each intermediate model is an RBM,
 so the transitions are ordinary Gibbs steps, and the hidden units are
 summed out of the weights exactly.
+
+**Binary visible units** (:class:`~skrbm.BinaryRBM`, and scikit-learn's
+:class:`~sklearn.neural_network.BernoulliRBM`) have their own version of
+each model-specific function in :mod:`skrbm._binary_likelihood`; a
+:class:`Visibles` record holds either set, and the AIS driver, the
+likelihood and the sampler here take the one that fits the model.
 """
 
+from collections.abc import Callable
 from numbers import Integral, Real
 from typing import NamedTuple
 
 import numpy as np
 from scipy.special import logsumexp
+from sklearn.neural_network import BernoulliRBM
 from sklearn.utils import check_random_state, check_scalar
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -125,10 +133,13 @@ def log_unnormalized(X, W, b, c, sigma=None):
     return -free_energy(X, W, b_unit, c)
 
 
-def _binary_patterns(n_bits):
-    """All ``2^n_bits`` binary vectors, one per row, float64."""
-    codes = np.arange(2**n_bits)[:, None] >> np.arange(n_bits)
-    return (codes & 1).astype(np.float64)
+def binary_patterns(n_bits, codes=None):
+    """The binary vectors of ``codes`` (all ``2^n_bits`` by default), one per row.
+
+    Bit ``k`` of a code is unit ``k``; float64.
+    """
+    codes = np.arange(2**n_bits) if codes is None else codes
+    return ((codes[:, None] >> np.arange(n_bits)) & 1).astype(np.float64)
 
 
 class _HalfStates(NamedTuple):
@@ -140,7 +151,7 @@ class _HalfStates(NamedTuple):
 
 
 def _half_states(W, b, c):
-    patterns = _binary_patterns(W.shape[0])
+    patterns = binary_patterns(W.shape[0])
     U = patterns @ W
     log_weight = patterns @ c + U @ b + 0.5 * np.einsum("ij,ij->i", U, U)
     return _HalfStates(patterns, U, log_weight)
@@ -308,10 +319,11 @@ def _sum_softplus(A, scale, c_beta):
     return np.logaddexp(0.0, scale * A + c_beta).sum(axis=1)
 
 
-def anneal(V, W, b, c, betas, rng):
+def anneal(V, W, b, c, betas, rng, visibles=None):
     """Log importance weights of annealing chains along ``betas``.
 
-    The distribution at ``beta`` is the RBM of :func:`path_parameters`.
+    The distribution at ``beta`` is the RBM of ``visibles.path_parameters``
+    (:func:`path_parameters` for Gaussian visible units).
     For each step ``k`` the weight
     gains ``log p*_k(v) - log p*_{k-1}(v)`` and ``v`` then moves by a Gibbs
     step at ``betas[k]``. With ``betas`` increasing from 0 and ``V ~ p_0``
@@ -326,6 +338,8 @@ def anneal(V, W, b, c, betas, rng):
         Model parameters, float64.
     betas : ndarray of shape (n_temperatures,)
     rng : numpy.random.Generator
+    visibles : Visibles, optional
+        The kind of visible unit; Gaussian by default.
 
     Returns
     -------
@@ -334,14 +348,15 @@ def anneal(V, W, b, c, betas, rng):
         The chains before the last transition (distributed as about
         ``p_{betas[-1]}``).
     """
+    visibles = GAUSSIAN if visibles is None else visibles
     log_w = np.zeros(V.shape[0])
-    previous = path_parameters(W, b, c, betas[0])
+    previous = visibles.path_parameters(W, b, c, betas[0])
     for k in range(1, len(betas)):
-        scale, c_beta = path_parameters(W, b, c, betas[k])
+        scale, c_beta = visibles.path_parameters(W, b, c, betas[k])
         A = V @ W.T
         log_w += _sum_softplus(A, scale, c_beta) - _sum_softplus(A, *previous)
         if k < len(betas) - 1:
-            V = gibbs_step(V, W, b, c_beta, rng, scale, activations=A)
+            V = visibles.gibbs_step(V, W, b, c_beta, rng, scale, activations=A)
         previous = scale, c_beta
     return log_w, V
 
@@ -368,7 +383,7 @@ def log_mean_exp(log_w):
     return float(shift + np.log(mean)), float(shift + log_lowered)
 
 
-def ais(W, b, c, n_temperatures, n_chains, rng, sigma=None):
+def ais(W, b, c, n_temperatures, n_chains, rng, sigma=None, visibles=None):
     """``log Z`` by forward and reverse annealed importance sampling.
 
     Forward AIS starts from the base model (module docstring) and anneals
@@ -398,6 +413,8 @@ def ais(W, b, c, n_temperatures, n_chains, rng, sigma=None):
     rng : numpy.random.Generator
     sigma : ndarray of shape (n_features,), optional
         Visible standard deviations; ones by default.
+    visibles : Visibles, optional
+        The kind of visible unit; Gaussian by default.
 
     Returns
     -------
@@ -411,22 +428,23 @@ def ais(W, b, c, n_temperatures, n_chains, rng, sigma=None):
     Y. Burda, R. Grosse and R. Salakhutdinov, "Accurate and conservative
     estimates of MRF log-likelihood using reverse annealing", AISTATS 2015.
     """
+    visibles = GAUSSIAN if visibles is None else visibles
     W, b, c = (np.asarray(a, dtype=np.float64) for a in (W, b, c))
     b, log_det = _unit_variance(b, sigma)
-    log_z0 = 0.5 * W.shape[1] * np.log(2 * np.pi) + W.shape[0] * np.log(2) + log_det
+    log_z0 = visibles.log_base_partition(W, b) + log_det
     betas = np.linspace(0.0, 1.0, n_temperatures)
 
     with blas_threads(n_chains, *W.shape[::-1]):
-        V = b + rng.standard_normal((n_chains, W.shape[1]))
-        log_w, V = anneal(V, W, b, c, betas, rng)
+        V = visibles.base_samples(b, n_chains, rng)
+        log_w, V = anneal(V, W, b, c, betas, rng, visibles)
         forward, lower = log_mean_exp(log_w)
 
         if W.shape[0] <= EXACT_MAX_COMPONENTS:
-            V = sample_exact(W, b, c, n_chains, rng)
+            V = visibles.sample_exact(W, b, c, n_chains, rng)
         else:
             for _ in range(n_temperatures):
-                V = gibbs_step(V, W, b, c, rng)
-        log_w, _ = anneal(V, W, b, c, betas[::-1], rng)
+                V = visibles.gibbs_step(V, W, b, c, rng)
+        log_w, _ = anneal(V, W, b, c, betas[::-1], rng, visibles)
         reverse, reverse_lowered = log_mean_exp(log_w)
     return LogPartition(
         estimate=float(log_z0 + forward),
@@ -435,6 +453,53 @@ def ais(W, b, c, n_temperatures, n_chains, rng, sigma=None):
         reverse=float(log_z0 - reverse),
         method="ais",
     )
+
+
+def _log_base_partition(W, b):
+    """``log Z`` of the Gaussian base model: ``N(b, I)`` visibles, uniform hiddens."""
+    return 0.5 * W.shape[1] * np.log(2 * np.pi) + W.shape[0] * np.log(2)
+
+
+def _base_samples(b, n_samples, rng):
+    """Independent draws of the Gaussian base model's visibles, ``N(b, I)``."""
+    return b + rng.standard_normal((n_samples, b.size), dtype=b.dtype)
+
+
+class Visibles(NamedTuple):
+    """The likelihood functions of one kind of visible unit, by name.
+
+    Each takes and returns what its Gaussian version in this module does
+    (the ``sigma`` of the Gaussian functions is None for binary units).
+    """
+
+    log_unnormalized: Callable
+    log_partition_exact: Callable
+    sample_exact: Callable
+    gibbs_step: Callable
+    path_parameters: Callable
+    log_base_partition: Callable
+    base_samples: Callable
+
+
+GAUSSIAN = Visibles(
+    log_unnormalized,
+    log_partition_exact,
+    sample_exact,
+    gibbs_step,
+    path_parameters,
+    _log_base_partition,
+    _base_samples,
+)
+
+
+def visibles_of(rbm):
+    """The :class:`Visibles` of an RBM estimator: binary or Gaussian."""
+    if getattr(rbm, "_binary_visibles", False) or isinstance(rbm, BernoulliRBM):
+        # imported here: that module builds on this one
+        from ._binary_likelihood import BINARY
+
+        return BINARY
+    return GAUSSIAN
 
 
 def _model_parameters(rbm):
@@ -466,13 +531,14 @@ def compute_log_partition(rbm, method, n_temperatures, n_chains, random_state):
             f"method must be 'auto', 'exact' or 'ais'; got {method!r} instead."
         )
     W, b, c, sigma = _model_parameters(rbm)
+    visibles = visibles_of(rbm)
     if method == "exact" or (method == "auto" and W.shape[0] <= EXACT_MAX_COMPONENTS):
-        log_z = log_partition_exact(W, b, c, sigma)
+        log_z = visibles.log_partition_exact(W, b, c, sigma)
         return LogPartition(log_z, log_z, log_z, log_z, "exact")
     _check_count(n_temperatures, "n_temperatures", 2)
     _check_count(n_chains, "n_chains", 2)
     rng = generator_from(check_random_state(random_state))
-    return ais(W, b, c, n_temperatures, n_chains, rng, sigma)
+    return ais(W, b, c, n_temperatures, n_chains, rng, sigma, visibles)
 
 
 def log_likelihood_of(rbm, X, method, log_partition, random_state):
@@ -490,7 +556,7 @@ def log_likelihood_of(rbm, X, method, log_partition, random_state):
             "log_partition must be the result of skrbm.metrics.log_partition or a "
             f"number; got {type(log_partition).__name__}."
         )
-    return log_unnormalized(X, W, b, c, sigma) - log_partition
+    return visibles_of(rbm).log_unnormalized(X, W, b, c, sigma) - log_partition
 
 
 def gibbs_samples(rbm, n_samples, n_steps, thin, init, random_state):
@@ -499,13 +565,14 @@ def gibbs_samples(rbm, n_samples, n_steps, thin, init, random_state):
     _check_count(n_samples, "n_samples", 1)
     _check_count(n_steps, "n_steps", 0)
     _check_count(thin, "thin", 1)
+    visibles = visibles_of(rbm)
     # in units of sigma the model has unit variance (GaussianRBM._unit_model)
     W, c, b, sigma = rbm._unit_model(rbm.components_.dtype)
     rng = generator_from(check_random_state(random_state))
     if isinstance(init, str):
         if init != "noise":
             raise ValueError(f"init must be 'noise' or an array; got {init!r}.")
-        V = b + rng.standard_normal((n_samples, b.size), dtype=b.dtype)
+        V = visibles.base_samples(b, n_samples, rng)
     else:
         V = validate_data(rbm, init, reset=False, dtype=FLOAT_DTYPES)
         V = V.astype(W.dtype)
@@ -513,11 +580,11 @@ def gibbs_samples(rbm, n_samples, n_steps, thin, init, random_state):
             V /= sigma
     with blas_threads(*V.shape, W.shape[0]):
         for _ in range(n_steps):
-            V = gibbs_step(V, W, b, c, rng)
+            V = visibles.gibbs_step(V, W, b, c, rng)
         samples = [V]
         for _ in range(-(-n_samples // V.shape[0]) - 1):
             for _ in range(thin):
-                V = gibbs_step(V, W, b, c, rng)
+                V = visibles.gibbs_step(V, W, b, c, rng)
             samples.append(V)
     samples = np.concatenate(samples)[:n_samples]
     return samples if sigma is None else samples * sigma

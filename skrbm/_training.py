@@ -96,13 +96,16 @@ class Step:
 class Schedule:
     """How the loop visits the data (the step applies lr and momentum).
 
-    ``learning_rate`` and ``persistent`` are kept for the divergence warning.
+    ``learning_rate``, ``persistent`` and ``advice`` are kept for the
+    divergence warning: ``advice(X)`` says what may be wrong with the
+    training data (:func:`standardization_advice` unless given).
     """
 
     learning_rate: float
     batch_size: int
     shuffle: bool
     persistent: bool = False
+    advice: callable = None
 
 
 def iter_batches(n_samples, batch_size, order=None):
@@ -286,6 +289,16 @@ def caller_stacklevel():
     return level
 
 
+def standardization_advice(X):
+    """The divergence warning's advice on data that do not look standardized."""
+    if looks_standardized(X):
+        return ""
+    return (
+        " The data do not look standardized: put a StandardScaler in front "
+        "(the visible units have unit variance)."
+    )
+
+
 def _warn_divergence(name, epoch, schedule, X, restored):
     if schedule.persistent:
         cause = (
@@ -298,14 +311,7 @@ def _warn_divergence(name, epoch, schedule, X, restored):
             f"learning_rate={schedule.learning_rate} is too large for this "
             "model and data; lower learning_rate or momentum"
         )
-    advice = (
-        ""
-        if looks_standardized(X)
-        else (
-            " The data do not look standardized: put a StandardScaler in front "
-            "(the visible units have unit variance)."
-        )
-    )
+    advice = (schedule.advice or standardization_advice)(X)
     warnings.warn(
         f"{name} diverged at epoch {epoch}: its reconstruction error grew "
         f"past {DIVERGENCE_FACTOR:g} times the lowest seen (or stopped being "

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from skrbm import AutoencoderRefiner, GaussianRBM
+from skrbm import AutoencoderRefiner, BinaryRBM, GaussianRBM
 
 N_SAMPLES, N_FEATURES, N_COMPONENTS = 40, 6, 3
 
@@ -17,6 +17,12 @@ def small_rbm(**params):
     """A GaussianRBM that fits the design of :func:`make_X` in milliseconds."""
     defaults = dict(n_components=N_COMPONENTS, n_iter=2, batch_size=8, random_state=0)
     return GaussianRBM(**{**defaults, **params})
+
+
+def small_binary_rbm(**params):
+    """A BinaryRBM that fits the design of :func:`make_X` in milliseconds."""
+    defaults = dict(n_components=N_COMPONENTS, n_iter=2, batch_size=8, random_state=0)
+    return BinaryRBM(**{**defaults, **params})
 
 
 def small_refiner(**params):
@@ -34,6 +40,7 @@ def small_autoencoder(**params):
 # Every estimator configuration the reliability tests run over.
 FACTORIES = {
     "rbm": small_rbm,
+    "binary": small_binary_rbm,
     "refiner": small_refiner,
     "autoencoder": small_autoencoder,
 }
@@ -41,11 +48,12 @@ FACTORIES = {
 # Methods taking data of shape (n_samples, n_features_in_) once fitted.
 DATA_METHODS = ("transform", "score", "score_samples", "reconstruct")
 RBM_ONLY_METHODS = ("free_energy", "gibbs")
+RBM_NAMES = ("rbm", "binary")
 
 
 def data_methods(name):
     """The fitted-data methods of the estimator configuration ``name``."""
-    return DATA_METHODS + (RBM_ONLY_METHODS if name == "rbm" else ())
+    return DATA_METHODS + (RBM_ONLY_METHODS if name in RBM_NAMES else ())
 
 
 def fitted_arrays(estimator):

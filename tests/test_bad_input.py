@@ -32,7 +32,7 @@ from numpy.testing import assert_array_equal
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.utils import get_tags
 
-from skrbm import AutoencoderRefiner, GaussianRBM
+from skrbm import AutoencoderRefiner, BinaryRBM, GaussianRBM
 
 
 def _with(value):
@@ -107,7 +107,7 @@ def test_fit_refuses_a_single_sample(name):
         FACTORIES[name]().fit(make_X()[:1])
 
 
-@pytest.mark.parametrize("name", ["rbm", "autoencoder"])
+@pytest.mark.parametrize("name", ["rbm", "binary", "autoencoder"])
 def test_first_partial_fit_learns_from_a_single_sample(name):
     X = make_X()
     model = FACTORIES[name]().partial_fit(X[:1])
@@ -318,6 +318,12 @@ RBM_ONLY_BAD_PARAMS = [
     ("centering", 0),
 ]
 RBM_BAD_PARAMS = SHARED_BAD_PARAMS + RBM_ONLY_BAD_PARAMS
+# BinaryRBM has every GaussianRBM parameter but the visible variance's
+BINARY_BAD_PARAMS = [
+    (param, value)
+    for param, value in RBM_BAD_PARAMS
+    if param not in {"learn_variance", "variance_rate"}
+]
 REFINER_BAD_PARAMS = [
     *SHARED_BAD_PARAMS,
     ("tied", "yes"),
@@ -330,6 +336,7 @@ REFINER_BAD_PARAMS = [
 
 def test_every_constrained_parameter_has_a_bad_value():
     assert {p for p, _ in RBM_BAD_PARAMS} == set(GaussianRBM._parameter_constraints)
+    assert {p for p, _ in BINARY_BAD_PARAMS} == set(BinaryRBM._parameter_constraints)
     assert {p for p, _ in REFINER_BAD_PARAMS} == set(
         AutoencoderRefiner._parameter_constraints
     )
@@ -340,6 +347,13 @@ def test_every_constrained_parameter_has_a_bad_value():
 def test_rbm_refuses_invalid_parameter(method, param, value):
     with pytest.raises(ValueError, match=naming(param, "GaussianRBM")):
         getattr(GaussianRBM(**{param: value}), method)(make_X())
+
+
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+@pytest.mark.parametrize("param, value", BINARY_BAD_PARAMS)
+def test_binary_rbm_refuses_invalid_parameter(method, param, value):
+    with pytest.raises(ValueError, match=naming(param, "BinaryRBM")):
+        getattr(BinaryRBM(**{param: value}), method)(make_X())
 
 
 @pytest.mark.parametrize("method", ["fit", "partial_fit"])

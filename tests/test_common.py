@@ -2,13 +2,17 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skrbm import AutoencoderRefiner, GaussianRBM
+from skrbm import AutoencoderRefiner, BinaryRBM, GaussianRBM
 
 SMALL = dict(n_components=4, n_iter=3, batch_size=10, random_state=0)
 
 
 def _rbm(**params):
     return GaussianRBM(**{**SMALL, **params})
+
+
+def _binary(**params):
+    return BinaryRBM(**{**SMALL, **params})
 
 
 ESTIMATORS = [
@@ -21,6 +25,11 @@ ESTIMATORS = [
     _rbm(early_stopping=True, n_iter=6, n_iter_no_change=2),
     _rbm(sparsity_target=0.1, init="identity", hidden_bias_init=-2.0),
     _rbm(selectivity_target=0.1, centering=True),
+    _binary(penalty=None),
+    _binary(penalty="l1", alpha=0.01),
+    _binary(persistent=True, cd_steps=2),
+    _binary(early_stopping=True, n_iter=6, n_iter_no_change=2),
+    _binary(sparsity_target=0.1, selectivity_target=0.1, centering=True),
     AutoencoderRefiner(_rbm(), n_iter=3, batch_size=10, random_state=0),
     AutoencoderRefiner(None, n_components=4, n_iter=3, batch_size=10, random_state=0),
     AutoencoderRefiner(_rbm(), tied=True, n_iter=3, batch_size=10, random_state=0),

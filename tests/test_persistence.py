@@ -16,6 +16,7 @@ from _helpers import (
     fitted_arrays,
     make_X,
     small_autoencoder,
+    small_binary_rbm,
     small_rbm,
     small_refiner,
 )
@@ -27,11 +28,13 @@ from sklearn.preprocessing import StandardScaler
 CONFIGS = {
     "cd": small_rbm,
     "pcd": lambda **p: small_rbm(persistent=True, **p),
+    "binary": small_binary_rbm,
+    "binary-pcd": lambda **p: small_binary_rbm(persistent=True, **p),
     "refiner": small_refiner,
     "tied": lambda **p: small_refiner(tied=True, **p),
     "autoencoder": small_autoencoder,
 }
-RBM_CONFIGS = ("cd", "pcd")
+RBM_CONFIGS = ("cd", "pcd", "binary", "binary-pcd")
 
 
 def _fitted(name, X=None):
@@ -89,7 +92,7 @@ def test_dataframe_columns_become_feature_names_in(name):
 
 @pytest.mark.parametrize("name", CONFIGS)
 def test_feature_names_out_are_prefixed_by_the_class(name):
-    prefix = "gaussianrbm" if name in RBM_CONFIGS else "autoencoderrefiner"
+    prefix = type(CONFIGS[name]()).__name__.lower()
     names = _fitted(name, _frame()).get_feature_names_out()
     assert names.tolist() == [f"{prefix}{i}" for i in range(N_COMPONENTS)]
 
@@ -271,7 +274,9 @@ def test_same_random_state_gives_a_byte_identical_model(name, dtype):
     assert not np.array_equal(other.components_, first.components_)
 
 
-@pytest.mark.parametrize("name", ["pcd", "refiner", "tied", "autoencoder"])
+@pytest.mark.parametrize(
+    "name", ["pcd", "binary", "binary-pcd", "refiner", "tied", "autoencoder"]
+)
 def test_float32_and_float64_models_agree(name):
     """float32 and float64 fits share one random stream and agree to 1e-5.
 

@@ -10,7 +10,7 @@ import pytest
 from _helpers import fitted_arrays
 from sklearn.base import clone
 
-from skrbm import AutoencoderRefiner, GaussianRBM
+from skrbm import AutoencoderRefiner, BinaryRBM, GaussianRBM
 
 RBM = GaussianRBM(
     n_components=6,
@@ -51,6 +51,20 @@ RBM_CHANGES = {
     "verbose": 1,
     "random_state": 1,
 }
+BINARY = BinaryRBM(
+    n_components=6,
+    n_iter=2,
+    batch_size=16,
+    penalty="elasticnet",
+    sparsity_target=0.2,
+    selectivity_target=0.2,
+    random_state=0,
+)
+BINARY_CHANGES = {
+    name: value
+    for name, value in RBM_CHANGES.items()
+    if name not in {"learn_variance", "variance_rate"}
+}
 REFINER = AutoencoderRefiner(
     GaussianRBM(n_components=5, n_iter=2, random_state=0),
     n_iter=2,
@@ -74,13 +88,16 @@ REFINER_CHANGES = {
     "verbose": 1,
     "random_state": 1,
 }
-CASES = [(RBM, name, value) for name, value in RBM_CHANGES.items()] + [
-    (REFINER, name, value) for name, value in REFINER_CHANGES.items()
+CASES = [
+    *((RBM, name, value) for name, value in RBM_CHANGES.items()),
+    *((BINARY, name, value) for name, value in BINARY_CHANGES.items()),
+    *((REFINER, name, value) for name, value in REFINER_CHANGES.items()),
 ]
 
 
 @pytest.mark.parametrize(
-    ("estimator", "changes"), [(RBM, RBM_CHANGES), (REFINER, REFINER_CHANGES)]
+    ("estimator", "changes"),
+    [(RBM, RBM_CHANGES), (BINARY, BINARY_CHANGES), (REFINER, REFINER_CHANGES)],
 )
 def test_every_constructor_parameter_is_covered(estimator, changes):
     assert set(estimator.get_params(deep=False)) <= set(changes)
