@@ -1,12 +1,14 @@
 """BinaryRBM: its CD step, partition function, sampler and training on digits."""
 
 import itertools
+import warnings
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit, logsumexp
 from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import BernoulliRBM
 
 import skrbm._binary_likelihood
@@ -290,3 +292,18 @@ def test_real_valued_input_is_accepted_and_documented():
     rbm = BinaryRBM(3, n_iter=2, random_state=0).fit(X)
     assert np.isfinite(rbm.components_).all()
     assert "accepts any real values" in " ".join(BinaryRBM.__doc__.split())
+
+
+def test_divergence_restores_the_model_and_advises_scaling_to_the_unit_interval():
+    # binary units run away only on astronomically large data (see Notes)
+    X = np.random.RandomState(0).rand(40, 6) * 1e300
+    rbm = BinaryRBM(3, n_iter=20, batch_size=8, learning_rate=1e10, random_state=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rbm.fit(X)
+    messages = [str(w.message) for w in caught if w.category is ConvergenceWarning]
+    assert len(messages) == 1
+    assert messages[0].startswith("BinaryRBM diverged at epoch 1")
+    assert "scale each feature to [0, 1]" in messages[0]
+    assert rbm.n_iter_ == 0
+    assert np.isfinite(rbm.components_).all()
