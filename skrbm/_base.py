@@ -252,7 +252,7 @@ class MinibatchMixin:
         self : object
             The updated estimator.
         """
-        first_call = not hasattr(self, "components_")
+        first_call = not self.__sklearn_is_fitted__()
         if not first_call:
             self._check_init_params()
         X = self._validate_input(X, reset=first_call)

@@ -11,10 +11,20 @@ from sklearn.base import (
     TransformerMixin,
     clone,
 )
+from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import OPTIMIZER_CONSTRAINTS, MinibatchMixin, check_hidden, generator_from
-from ._compat import HasMethods, Interval
+from ._compat import HasMethods, Interval, StrOptions
+from ._deep import (
+    DeepWorkspace,
+    deep_backprop_gradient,
+    forward,
+    layer_activations,
+    mirrored_sizes,
+    random_coefs,
+    unroll_stack,
+)
 from ._kernels import (
     AEGradient,
     AEWorkspace,
@@ -118,6 +128,61 @@ def unrolled(W, c, b, sigma, tied):
 DEFAULT_N_COMPONENTS = 100
 
 
+def is_stack(estimator):
+    """Whether ``estimator`` is a stack of RBMs: a list, tuple or Pipeline."""
+    return isinstance(estimator, (list, tuple, Pipeline))
+
+
+def fit_stack(stack, X):
+    """Fit a stack greedily, layer by layer; return its layers, bottom first.
+
+    A :class:`~sklearn.pipeline.Pipeline` is fitted by ``Pipeline.fit``
+    (each step on its predecessor's output); a list is fitted the same way
+    by hand.
+
+    Parameters
+    ----------
+    stack : list of estimators or Pipeline
+        Unfitted clones (``FrozenEstimator`` layers are left as they are).
+    X : ndarray of shape (n_samples, n_features)
+
+    Returns
+    -------
+    layers : list of estimators
+    """
+    if isinstance(stack, Pipeline):
+        stack.fit(X)
+        return [step for _, step in stack.steps]
+    H = X
+    for layer in stack:
+        H = layer.fit(H, None).transform(H)
+    return list(stack)
+
+
+def stack_layers(layers, n_features):
+    """``(W, c, b, sigma)`` of every fitted layer, checked to chain.
+
+    Parameters
+    ----------
+    layers : list of fitted estimators
+    n_features : int
+        Width of the data the bottom layer sees.
+
+    Returns
+    -------
+    list of tuple
+    """
+    weights = []
+    for position, layer in enumerate(layers):
+        try:
+            W, c, b = rbm_weights(layer, n_features)
+        except ValueError as error:
+            raise ValueError(f"Layer {position} of the stack: {error}") from None
+        weights.append((W, c, b, rbm_sigma(layer)))
+        n_features = W.shape[0]
+    return weights
+
+
 def random_autoencoder(n_features, n_components, random_state):
     """Initial weights of an autoencoder without pretraining.
 
@@ -158,18 +223,29 @@ class AutoencoderRefiner(
 
     Parameters
     ----------
-    estimator : GaussianRBM or None, default=None
+    estimator : GaussianRBM, stack of RBMs or None, default=None
         The RBM to pretrain with, cloned into ``estimator_`` and fitted in
         :meth:`fit`. A prefit RBM wrapped in
-        :class:`sklearn.frozen.FrozenEstimator` is used as it is. ``None``
-        trains a randomly initialised autoencoder of ``n_components`` hidden
-        units: the no-pretraining baseline.
-    n_components : int or None, default=None
-        Hidden units. None means the estimator's own ``n_components`` (100
-        for ``estimator=None``). An integer with an ``estimator`` overrides
-        the clone's ``n_components`` before it is fitted; with a prefit
+        :class:`sklearn.frozen.FrozenEstimator` is used as it is. A stack,
+        a :class:`~sklearn.pipeline.Pipeline` or a list of RBMs (bottom
+        first, e.g. a :class:`GaussianRBM` under :class:`BinaryRBM`
+        layers), is trained greedily, each layer on the previous one's
+        hidden probabilities, and unrolled into a deep autoencoder (see
+        Notes); use a Pipeline to reach each layer's parameters from
+        :class:`~sklearn.model_selection.GridSearchCV`
+        (``estimator__binaryrbm-1__alpha``). ``None`` trains a randomly
+        initialised autoencoder of ``n_components`` hidden units: the
+        no-pretraining baseline.
+    n_components : int, list of int or None, default=None
+        Hidden units of the code. None means the estimator's own (the top
+        layer's for a stack; 100 for ``estimator=None``). An integer with
+        an ``estimator`` overrides the ``n_components`` of the clone (of
+        its top layer for a stack) before it is fitted; with a prefit
         (frozen) estimator, or one without that parameter, it is an error
-        rather than a setting silently ignored.
+        rather than a setting silently ignored. A list of widths with
+        ``estimator=None``, e.g. ``[128, 64, 8]``, builds a randomly
+        initialised deep autoencoder of those encoder layers and the
+        mirrored decoder: the no-pretraining baseline of a stack.
     n_iter : int, default=100
         Number of refinement epochs of :meth:`fit`.
     learning_rate : float, default=0.01
@@ -182,7 +258,13 @@ class AutoencoderRefiner(
         Visit the samples in a new random order each epoch.
     tied : bool, default=False
         Keep the decoder weights equal to the encoder's (transposed). When
-        False they start equal and are trained separately.
+        False they start equal and are trained separately. Only for a
+        single RBM.
+    code_activation : {"logistic", "identity"}, default="logistic"
+        Activation of the code layer: the RBM's sigmoid, or linear units
+        (Hinton and Salakhutdinov 2006 used a linear code). ``"identity"``
+        makes even a single RBM's autoencoder a deep-model one (attributes
+        ``coefs_`` and ``intercepts_``).
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the data (before pretraining, so
         the RBM never sees it), stop when the validation score has not
@@ -205,7 +287,16 @@ class AutoencoderRefiner(
     Attributes
     ----------
     estimator_ : estimator or None
-        The fitted RBM (None when ``estimator`` is None).
+        The fitted RBM or stack (None when ``estimator`` is None).
+    coefs_ : list of ndarray
+        Deep autoencoders (a stack, a list ``n_components`` or a linear
+        code) only: the weight matrix of every layer, encoder then decoder,
+        of shape ``(fan_in, fan_out)`` as in
+        :class:`~sklearn.neural_network.MLPRegressor`. Such a model has
+        ``coefs_`` and ``intercepts_`` instead of the four single-layer
+        attributes below.
+    intercepts_ : list of ndarray
+        Deep autoencoders only: the bias of every layer.
     components_ : ndarray of shape (n_components, n_features)
         Encoder weights.
     intercept_hidden_ : ndarray of shape (n_components,)
@@ -245,6 +336,15 @@ class AutoencoderRefiner(
     :meth:`score` report the mean over features as well, so they compare
     directly with :class:`GaussianRBM`'s.
 
+    **Stacks.** A stack of ``L`` RBMs unrolls into ``2 L`` layers: the
+    encoder applies every RBM's ``p(h | v)`` up the stack, the decoder every
+    RBM's mean reconstruction down it (a sigmoid for binary visible units,
+    linear output for the Gaussian bottom layer), with the weights of the
+    RBMs (``W / sigma`` in the encoder and ``W * sigma`` in the decoder of
+    a layer with learned visible variances). All ``2 L`` layers are then
+    fine-tuned together; :meth:`transform` returns the code (the top
+    encoder layer), :meth:`inverse_transform` decodes it.
+
     **partial_fit.** The first call fits a clone of ``estimator`` on its
     ``X`` (a full :meth:`GaussianRBM.fit`; a ``FrozenEstimator`` is left as
     it is), initialises the autoencoder from it and runs one refinement
@@ -252,8 +352,9 @@ class AutoencoderRefiner(
     :class:`~sklearn.feature_selection.SelectFromModel`, ``partial_fit`` is
     not delegated to the inner estimator: the refiner trains weights of its
     own (the unrolled autoencoder), and the RBM only provides their start,
-    so the method exists whatever the inner estimator offers. ``estimator`` (and
-    its nested parameters), ``n_components``, ``tied`` and ``random_state``
+    so the method exists whatever the inner estimator offers. ``estimator``
+    (and its nested parameters), ``n_components``, ``tied``,
+    ``code_activation`` and ``random_state``
     define the model when it is initialised: after a change, later calls
     raise a ``ValueError`` that says to call :meth:`fit`. ``n_iter`` and the
     early-stopping parameters are read by :meth:`fit` only; the others take
@@ -279,9 +380,15 @@ class AutoencoderRefiner(
 
     _parameter_constraints: ClassVar[dict] = {
         **OPTIMIZER_CONSTRAINTS,
-        "estimator": [HasMethods(["fit", "transform"]), None],
-        "n_components": [Interval(Integral, 1, None, closed="left"), None],
+        "estimator": [HasMethods(["fit", "transform"]), list, tuple, None],
+        "n_components": [
+            Interval(Integral, 1, None, closed="left"),
+            list,
+            tuple,
+            None,
+        ],
         "tied": ["boolean"],
+        "code_activation": [StrOptions({"logistic", "identity"})],
     }
 
     def __init__(
@@ -295,6 +402,7 @@ class AutoencoderRefiner(
         batch_size=100,
         shuffle=True,
         tied=False,
+        code_activation="logistic",
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -310,6 +418,7 @@ class AutoencoderRefiner(
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.tied = tied
+        self.code_activation = code_activation
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
@@ -317,7 +426,20 @@ class AutoencoderRefiner(
         self.verbose = verbose
         self.random_state = random_state
 
-    _init_params = ("estimator", "n_components", "tied", "random_state")
+    _init_params = (
+        "estimator",
+        "n_components",
+        "tied",
+        "code_activation",
+        "random_state",
+    )
+
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "components_") or hasattr(self, "coefs_")
+
+    @property
+    def _deep(self):
+        return "coefs_" in self.__dict__
 
     def __setstate__(self, state):
         super().__setstate__(state)
@@ -327,6 +449,8 @@ class AutoencoderRefiner(
 
     @property
     def _params(self):
+        if self._deep:
+            return [*self.coefs_, *self.intercepts_]
         params = [self.components_, self.intercept_hidden_]
         if not self.tied:
             params.append(self.decoder_components_)
@@ -335,25 +459,92 @@ class AutoencoderRefiner(
 
     @property
     def _n_features_out(self):
+        if self._deep:
+            return self.coefs_[len(self.coefs_) // 2 - 1].shape[1]
         return self.components_.shape[0]
 
+    def _wants_deep(self):
+        """Whether the settings describe a deep (or linear-code) autoencoder."""
+        hidden = self.n_components
+        return (
+            is_stack(self.estimator)
+            or isinstance(hidden, (list, tuple))
+            or self.code_activation == "identity"
+        )
+
+    def _initialize_deep(self, X, random_state):
+        n_features = X.shape[1]
+        if self.tied:
+            raise ValueError(
+                "tied=True ties the decoder of a single RBM's autoencoder to its "
+                "encoder; a stack of RBMs, a tuple n_components or "
+                "code_activation='identity' make a deep or linear-code "
+                "autoencoder whose layers are untied. Use tied=False."
+            )
+        if self.estimator is None:
+            self.estimator_ = None
+            hidden = self.n_components
+            if not isinstance(hidden, (list, tuple)):
+                hidden = [hidden or DEFAULT_N_COMPONENTS]
+            if not hidden or not all(
+                isinstance(h, Integral) and not isinstance(h, bool) and h >= 1
+                for h in hidden
+            ):
+                raise ValueError(
+                    "n_components must be a positive integer or a non-empty "
+                    f"list of positive integers (the encoder's widths); got "
+                    f"{self.n_components!r}."
+                )
+            sizes = mirrored_sizes(n_features, hidden)
+            coefs, intercepts = random_coefs(sizes, random_state)
+        else:
+            inner = self._inner_clone()
+            layers = fit_stack(inner if is_stack(inner) else [inner], X)
+            self.estimator_ = inner
+            coefs, intercepts, _ = unroll_stack(stack_layers(layers, n_features))
+        self.coefs_ = [np.array(C, dtype=X.dtype, order="C") for C in coefs]
+        self.intercepts_ = [np.array(d, dtype=X.dtype) for d in intercepts]
+        self._velocities = [np.zeros_like(p) for p in self._params]
+        self._rng = generator_from(random_state)
+
+    def _inner_clone(self):
+        """A clone of ``estimator`` with ``n_components`` applied to its top layer."""
+        inner = clone(self.estimator)
+        if self.n_components is None:
+            return inner
+        top = inner
+        if isinstance(inner, Pipeline):
+            top = inner.steps[-1][1]
+        elif is_stack(inner):
+            top = inner[-1]
+        if isinstance(self.n_components, (list, tuple)):
+            raise ValueError(
+                f"n_components={self.n_components!r}: a list of widths builds "
+                "a randomly initialised deep autoencoder (estimator=None); "
+                "with an estimator, set each layer's n_components instead."
+            )
+        if "n_components" not in top.get_params(deep=False):
+            raise ValueError(
+                f"n_components={self.n_components} cannot be applied "
+                f"to {type(top).__name__}, which has no n_components "
+                "parameter of its own (a prefit, frozen estimator "
+                "keeps its size). Leave n_components=None."
+            )
+        top.set_params(n_components=self.n_components)
+        return inner
+
     def _initialize(self, X, random_state):
+        for name in ("coefs_", "intercepts_", "components_"):
+            self.__dict__.pop(name, None)
+        if self._wants_deep():
+            return self._initialize_deep(X, random_state)
         n_features = X.shape[1]
         if self.estimator is None:
             self.estimator_ = None
             n_components = self.n_components or DEFAULT_N_COMPONENTS
             weights = random_autoencoder(n_features, n_components, random_state)
         else:
-            inner = clone(self.estimator)
-            if self.n_components is not None:
-                if "n_components" not in inner.get_params(deep=False):
-                    raise ValueError(
-                        f"n_components={self.n_components} cannot be applied "
-                        f"to {type(inner).__name__}, which has no n_components "
-                        "parameter of its own (a prefit, frozen estimator "
-                        "keeps its size). Leave n_components=None."
-                    )
-                inner.set_params(n_components=self.n_components)
+            inner = self._inner_clone()
             self.estimator_ = inner.fit(X, None)
             names = getattr(self, "feature_names_in_", None)
             if names is not None and not hasattr(self.estimator_, "feature_names_in_"):
@@ -369,7 +560,46 @@ class AutoencoderRefiner(
         self._velocities = [np.zeros_like(p) for p in self._params]
         self._rng = generator_from(random_state)
 
+    def _activations(self):
+        return layer_activations(len(self.coefs_), self.code_activation)
+
+    def _make_deep_step(self, dtype):
+        coefs, intercepts = self.coefs_, self.intercepts_
+        sizes = [coefs[0].shape[0], *(C.shape[1] for C in coefs)]
+        ws = DeepWorkspace(self.batch_size, sizes, dtype)
+        activations = self._activations()
+        lr, momentum = self.learning_rate, self.momentum
+        n_layers = len(coefs)
+        v_coefs, v_intercepts = (
+            self._velocities[:n_layers],
+            self._velocities[n_layers:],
+        )
+
+        def gradient(X):
+            return deep_backprop_gradient(
+                X,
+                coefs,
+                intercepts,
+                activations,
+                ws,
+                v_coefs,
+                v_intercepts,
+                lr,
+                momentum,
+            )
+
+        return Step(
+            gradient=gradient,
+            params=self._params,
+            velocities=self._velocities,
+            error=self._squared_error,
+            state=[*self._params, *self._velocities],
+            buffer=ws.V,
+        )
+
     def _make_step(self, dtype):
+        if self._deep:
+            return self._make_deep_step(dtype)
         W_enc, c, W_dec, b = self._weights()
         ws = AEWorkspace(self.batch_size, W_enc.shape[1], W_enc.shape[0], dtype)
         tied, lr, momentum = self.tied, self.learning_rate, self.momentum
@@ -414,6 +644,9 @@ class AutoencoderRefiner(
             Activations in (0, 1), in the dtype of ``X``.
         """
         X = self._check_fitted_input(X)
+        if self._deep:
+            half = len(self.coefs_) // 2
+            return self._forward(X, slice(0, half))[-1]
         W_enc, c, _, _ = self._weights(X.dtype)
         return mean_hiddens(X, W_enc, c)
 
@@ -431,10 +664,22 @@ class AutoencoderRefiner(
             Reconstruction, in the dtype of ``X``.
         """
         check_is_fitted(self)
-        H = check_hidden(X, self.components_.shape[0])
+        H = check_hidden(X, self._n_features_out)
+        if self._deep:
+            half = len(self.coefs_) // 2
+            return self._forward(H, slice(half, None))[-1]
         _, _, W_dec, b = self._weights(H.dtype)
         return mean_visibles(H, W_dec, b)
 
+    def _forward(self, X, layers):
+        """Activations of ``layers`` (a slice) of the deep autoencoder on ``X``."""
+        coefs, intercepts = self.coefs_[layers], self.intercepts_[layers]
+        coefs = [C.astype(X.dtype, copy=False) for C in coefs]
+        intercepts = [d.astype(X.dtype, copy=False) for d in intercepts]
+        return forward(X, coefs, intercepts, self._activations()[layers])
+
     def _reconstruct(self, X):
+        if self._deep:
+            return self._forward(X, slice(None))[-1]
         W_enc, c, W_dec, b = self._weights(X.dtype)
         return mean_visibles(mean_hiddens(X, W_enc, c), W_dec, b)

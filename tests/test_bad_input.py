@@ -331,6 +331,8 @@ REFINER_BAD_PARAMS = [
     ("estimator", "rbm"),
     ("estimator", 3),
     ("estimator", np.zeros(3)),
+    ("code_activation", "relu"),
+    ("code_activation", None),
 ]
 
 

@@ -36,6 +36,20 @@ ESTIMATORS = [
     AutoencoderRefiner(
         _rbm(), early_stopping=True, n_iter=6, batch_size=10, random_state=0
     ),
+    AutoencoderRefiner(
+        [_rbm(n_components=6), _binary(n_components=3)],
+        n_iter=3,
+        batch_size=10,
+        random_state=0,
+    ),
+    AutoencoderRefiner(
+        None,
+        n_components=(5, 2),
+        code_activation="identity",
+        n_iter=3,
+        batch_size=10,
+        random_state=0,
+    ),
 ]
 
 

@@ -81,6 +81,7 @@ REFINER_CHANGES = {
     "batch_size": 10,
     "shuffle": False,
     "tied": True,
+    "code_activation": "identity",
     "early_stopping": True,
     "validation_fraction": 0.3,
     "n_iter_no_change": 2,

@@ -1,0 +1,169 @@
+"""Stacks of RBMs: greedy training in a Pipeline, unrolled into a deep autoencoder."""
+
+import joblib
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import load_digits
+from sklearn.frozen import FrozenEstimator
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skrbm import AutoencoderRefiner, BinaryRBM, GaussianRBM
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X = StandardScaler().fit_transform(load_digits().data)
+    return X[:1200], X[1200:]
+
+
+def stack(code=4, n_iter=5):
+    return make_pipeline(
+        GaussianRBM(32, n_iter=n_iter, random_state=0),
+        BinaryRBM(16, n_iter=n_iter, learning_rate=0.05, random_state=1),
+        BinaryRBM(code, n_iter=n_iter, learning_rate=0.05, random_state=2),
+    )
+
+
+def test_pipeline_of_rbms_trains_layer_by_layer(digits):
+    X, _ = digits
+    pipe = stack().fit(X)
+    H1 = pipe[0].transform(X)
+    # the second layer was fitted on the first layer's probabilities
+    alone = BinaryRBM(16, n_iter=5, learning_rate=0.05, random_state=1).fit(H1)
+    assert_array_equal(alone.components_, pipe[1].components_)
+    assert pipe.transform(X).shape == (X.shape[0], 4)
+
+
+def test_refiner_unrolls_the_fitted_stack(digits):
+    X, _ = digits
+    ae = AutoencoderRefiner(stack(), n_iter=1, learning_rate=1e-12, random_state=0)
+    ae.fit(X)
+    assert [C.shape for C in ae.coefs_] == [
+        (64, 32),
+        (32, 16),
+        (16, 4),
+        (4, 16),
+        (16, 32),
+        (32, 64),
+    ]
+    # before fine-tuning the encoder is the stack, the decoder its mirror
+    assert_allclose(ae.transform(X), ae.estimator_.transform(X), atol=1e-9)
+    rbms = [step for _, step in ae.estimator_.steps]
+    V = rbms[2].inverse_transform(ae.transform(X))
+    V = rbms[1].inverse_transform(V)
+    assert_allclose(
+        ae.inverse_transform(ae.transform(X)), rbms[0].inverse_transform(V), atol=1e-9
+    )
+
+
+def test_a_list_is_the_same_stack_as_a_pipeline(digits):
+    X, _ = digits
+    from_pipe = AutoencoderRefiner(stack(), n_iter=3, random_state=0).fit(X)
+    from_list = AutoencoderRefiner(
+        [step for _, step in stack().steps], n_iter=3, random_state=0
+    ).fit(X)
+    for a, b in zip(from_pipe.coefs_, from_list.coefs_, strict=True):
+        assert_array_equal(a, b)
+
+
+def test_fine_tuning_improves_the_stack_and_beats_random_init(digits):
+    X, X_test = digits
+    pretrained = AutoencoderRefiner(stack(n_iter=20), n_iter=30, random_state=0).fit(X)
+    before = AutoencoderRefiner(stack(n_iter=20), n_iter=1, learning_rate=1e-12).fit(X)
+    random = AutoencoderRefiner(
+        None, n_components=(32, 16, 4), n_iter=30, random_state=0
+    ).fit(X)
+    assert pretrained.score(X_test) > before.score(X_test) + 0.05
+    assert pretrained.score(X_test) > random.score(X_test) + 0.2
+
+
+def test_n_components_sets_the_code_size(digits):
+    X, _ = digits
+    ae = AutoencoderRefiner(stack(), n_components=3, n_iter=1).fit(X)
+    assert ae.transform(X).shape == (X.shape[0], 3)
+    assert ae.estimator_[-1].n_components == 3
+
+
+def test_linear_code_layer(digits):
+    X, _ = digits
+    ae = AutoencoderRefiner(stack(), code_activation="identity", n_iter=2).fit(X)
+    code = ae.transform(X)
+    assert code.min() < 0 or code.max() > 1
+    assert ae.get_feature_names_out().tolist() == [
+        f"autoencoderrefiner{i}" for i in range(4)
+    ]
+
+
+def test_prefit_layers_are_used_as_they_are(digits):
+    X, _ = digits
+    bottom = GaussianRBM(32, n_iter=5, random_state=0).fit(X)
+    weights = bottom.components_.copy()
+    ae = AutoencoderRefiner(
+        [FrozenEstimator(bottom), BinaryRBM(4, n_iter=5, random_state=0)],
+        n_iter=1,
+        learning_rate=1e-12,
+    ).fit(X)
+    assert_array_equal(bottom.components_, weights)
+    assert_allclose(ae.coefs_[0], weights.T, atol=1e-9)
+
+
+def test_each_layers_decay_is_tunable(digits):
+    X, _ = digits
+    ae = AutoencoderRefiner(stack(n_iter=2), n_iter=2, random_state=0)
+    assert "estimator__binaryrbm-1__alpha" in ae.get_params()
+    search = GridSearchCV(ae, {"estimator__binaryrbm-1__alpha": [1e-4, 0.1]}, cv=2).fit(
+        X[:400]
+    )
+    assert search.best_estimator_.estimator_[1].alpha in (1e-4, 0.1)
+
+
+def test_partial_fit_and_pickling_continue_the_deep_model(digits, tmp_path):
+    X, _ = digits
+    ae = AutoencoderRefiner(stack(n_iter=2), n_iter=2, random_state=0).fit(X)
+    path = tmp_path / "ae.joblib"
+    joblib.dump(ae, path)
+    loaded = joblib.load(path)
+    ae.partial_fit(X)
+    loaded.partial_fit(X)
+    for a, b in zip(ae.coefs_, loaded.coefs_, strict=True):
+        assert_array_equal(a, b)
+    assert ae.n_iter_ == 3
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"tied": True}, "tied=True"),
+        ({"n_components": (8, 3)}, "a list of widths builds a randomly"),
+    ],
+)
+def test_stack_refuses_settings_it_cannot_honour(digits, params, match):
+    X, _ = digits
+    with pytest.raises(ValueError, match=match):
+        AutoencoderRefiner(stack(), **params).fit(X)
+
+
+def test_non_rbm_layer_is_named(digits):
+    X, _ = digits
+    pipe = make_pipeline(StandardScaler(), GaussianRBM(4, n_iter=1))
+    with pytest.raises(ValueError, match=r"Layer 0 of the stack: .*StandardScaler"):
+        AutoencoderRefiner(pipe).fit(X)
+
+
+@pytest.mark.parametrize("hidden", [(), (4, 0), (4, 2.5)])
+def test_bad_random_widths_are_refused(digits, hidden):
+    X, _ = digits
+    with pytest.raises(ValueError, match="n_components must be a positive integer"):
+        AutoencoderRefiner(None, n_components=hidden).fit(X)
+
+
+def test_float32_stays_float32(digits):
+    X, _ = digits
+    X = X.astype(np.float32)
+    ae = AutoencoderRefiner(None, n_components=(8, 2), n_iter=2).fit(X)
+    assert all(C.dtype == np.float32 for C in ae.coefs_)
+    assert ae.transform(X).dtype == np.float32
+    assert ae.reconstruct(X).dtype == np.float32
