@@ -8,8 +8,9 @@ skips. :func:`gabor_fit` measures how edge-like (Gabor-like) filters are.
 
 :func:`log_partition`, :func:`log_likelihood` and
 :func:`log_likelihood_scorer` say how probable data is under a fitted
-:class:`~skrbm.GaussianRBM`, in nats: exactly for small hidden layers, by
-annealed importance sampling with a bracket otherwise.
+:class:`~skrbm.GaussianRBM` or :class:`~skrbm.BinaryRBM` (or scikit-learn's
+:class:`~sklearn.neural_network.BernoulliRBM`), in nats: exactly for small
+hidden layers, by annealed importance sampling with a bracket otherwise.
 """
 
 import warnings
@@ -199,7 +200,7 @@ def log_partition(
 
     Parameters
     ----------
-    rbm : GaussianRBM
+    rbm : GaussianRBM, BinaryRBM or sklearn.neural_network.BernoulliRBM
         A fitted RBM.
     method : {"auto", "exact", "ais"}, default="auto"
         ``"exact"`` needs ``n_components <= 20``; ``"auto"`` is exact when it
@@ -226,19 +227,21 @@ def log_partition(
 
     Notes
     -----
-    **Which side each number is on.** Forward AIS anneals from a base
-    model with ``W = 0`` (visibles ``N(intercept_visible_, I)``, uniform
-    independent hiddens) to the model. Its weights have mean ``Z / Z_0``,
-    so ``estimate = log Z_0 + log mean(w)`` *underestimates* ``log Z`` in
-    expectation (Jensen's inequality), and a held-out log-likelihood
-    computed with it is optimistic. Reverse AIS anneals from exact samples
-    of the model (from long Gibbs chains above 20 hidden units) back to the
-    base; its ``reverse`` estimate *overestimates* ``log Z`` in expectation
-    (Burda et al. 2015). ``lower`` and ``upper`` widen the two sides by 3
-    standard errors of the mean weights: ``lower <= estimate`` and
-    ``reverse <= upper`` always, and ``[lower, upper]`` holds ``log Z``
-    unless the chains are far from equilibrium. Use ``upper`` for a
-    conservative (pessimistic) log-likelihood.
+    **Which side each number is on.** Forward AIS anneals from a base model
+    with ``W = 0`` (visibles ``N(intercept_visible_, I)``, or independent
+    ``Bernoulli(sigmoid(intercept_visible_))`` for binary visible units;
+    uniform independent hiddens) to the model. Its weights have mean
+    ``Z / Z_0``, so ``estimate = log Z_0 + log mean(w)`` *underestimates*
+    ``log Z`` in expectation (Jensen's inequality), and a held-out
+    log-likelihood computed with it is optimistic. Reverse AIS anneals from
+    exact samples of the model (from long Gibbs chains above 20 hidden
+    units) back to the base; its ``reverse`` estimate *overestimates*
+    ``log Z`` in expectation (Burda et al. 2015). ``lower`` and ``upper``
+    widen the two sides by 3 standard errors of the mean weights:
+    ``lower <= estimate`` and ``reverse <= upper`` always, and
+    ``[lower, upper]`` holds ``log Z`` unless the chains are far from
+    equilibrium. Use ``upper`` for a conservative (pessimistic)
+    log-likelihood.
 
     References
     ----------
@@ -269,12 +272,13 @@ def log_likelihood(rbm, X, *, method="auto", log_partition=None, random_state=No
     """Log-likelihood of each sample under a fitted RBM, in nats.
 
     ``log p(v) = -F(v) - log Z``, with ``F`` the free energy
-    (:meth:`GaussianRBM.free_energy <skrbm.GaussianRBM.free_energy>`) and
+    (:meth:`GaussianRBM.free_energy <skrbm.GaussianRBM.free_energy>`,
+    :meth:`BinaryRBM.free_energy <skrbm.BinaryRBM.free_energy>`) and
     ``log Z`` from :func:`log_partition`.
 
     Parameters
     ----------
-    rbm : GaussianRBM
+    rbm : GaussianRBM, BinaryRBM or sklearn.neural_network.BernoulliRBM
         A fitted RBM.
     X : array-like of shape (n_samples, n_features)
         Data, in the units the RBM was trained on.
