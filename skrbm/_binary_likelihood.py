@@ -27,7 +27,7 @@ base model with the model's visible biases.
 import numpy as np
 from scipy.special import logsumexp
 
-from ._kernels import binary_free_energy, sigmoid
+from ._kernels import free_energy, sigmoid
 from ._likelihood import (
     _BLOCK_ENTRIES,
     Visibles,
@@ -37,25 +37,14 @@ from ._likelihood import (
 
 
 def log_unnormalized(X, W, b, c, sigma=None):
-    """Unnormalized log-probability ``-F(v)`` of visible vectors.
+    """Unnormalized log-probability ``-F(v)`` of visible vectors, float64.
 
-    Parameters
-    ----------
-    X : ndarray of shape (n_samples, n_features)
-    W : ndarray of shape (n_components, n_features)
-    b : ndarray of shape (n_features,)
-    c : ndarray of shape (n_components,)
-    sigma : None
-        Binary units have no variance; the argument exists so that both
-        kinds of visible unit share one signature.
-
-    Returns
-    -------
-    log_probability : ndarray of shape (n_samples,)
-        ``log p(v) + log Z``, float64.
+    As :func:`skrbm._likelihood.log_unnormalized`; ``sigma`` must be None
+    (binary units have no variance: the argument keeps the signatures of
+    both kinds of visible unit alike).
     """
     X, W, b, c = (np.asarray(a, dtype=np.float64) for a in (X, W, b, c))
-    return -binary_free_energy(X, W, b, c)
+    return -free_energy(X, W, b, c, binary=True)
 
 
 def hidden_log_weights(W, b, c):
@@ -92,22 +81,7 @@ def hidden_log_weights(W, b, c):
 def log_partition_exact(W, b, c, sigma=None):
     """Exact ``log Z`` by enumerating the ``2^H`` hidden states.
 
-    Parameters
-    ----------
-    W : ndarray of shape (n_components, n_features)
-    b : ndarray of shape (n_features,)
-    c : ndarray of shape (n_components,)
-    sigma : None
-        As in :func:`log_unnormalized`.
-
-    Returns
-    -------
-    log_z : float
-
-    Raises
-    ------
-    ValueError
-        If ``n_components > EXACT_MAX_COMPONENTS``.
+    As :func:`skrbm._likelihood.log_partition_exact`, ``sigma`` None.
     """
     check_exact_size(np.shape(W)[0])
     return float(logsumexp(hidden_log_weights(W, b, c)))
@@ -116,18 +90,8 @@ def log_partition_exact(W, b, c, sigma=None):
 def sample_hidden_exact(W, b, c, n_samples, rng):
     """Independent exact draws of the hidden states from their marginal ``p(h)``.
 
-    Parameters
-    ----------
-    W : ndarray of shape (n_components, n_features)
-    b : ndarray of shape (n_features,)
-    c : ndarray of shape (n_components,)
-    n_samples : int
-    rng : numpy.random.Generator
-
-    Returns
-    -------
-    H : ndarray of shape (n_samples, n_components)
-        Binary states, float64.
+    Returns an ndarray of shape ``(n_samples, n_components)`` of binary
+    float64 states; the arguments are those of :func:`sample_exact`.
     """
     n_components = np.shape(W)[0]
     check_exact_size(n_components)
@@ -142,23 +106,11 @@ def _bernoulli(P, rng):
 
 
 def sample_exact(W, b, c, n_samples, rng):
-    """Independent exact samples ``v ~ p(v)`` of a small RBM.
+    """Independent exact samples ``v ~ p(v)`` of a small RBM, float64.
 
     ``h`` from its marginal (:func:`sample_hidden_exact`), then
-    ``v ~ Bernoulli(sigmoid(h W + b))``.
-
-    Parameters
-    ----------
-    W : ndarray of shape (n_components, n_features)
-    b : ndarray of shape (n_features,)
-    c : ndarray of shape (n_components,)
-    n_samples : int
-    rng : numpy.random.Generator
-
-    Returns
-    -------
-    V : ndarray of shape (n_samples, n_features)
-        Binary float64 samples.
+    ``v ~ Bernoulli(sigmoid(h W + b))``; arguments as in
+    :func:`skrbm._likelihood.sample_exact`.
     """
     H = sample_hidden_exact(W, b, c, n_samples, rng)
     return _bernoulli(sigmoid(H @ np.asarray(W, dtype=np.float64) + b), rng)
@@ -167,23 +119,8 @@ def sample_exact(W, b, c, n_samples, rng):
 def gibbs_step(V, W, b, c, rng, beta=1.0, activations=None):
     """One Gibbs step ``h ~ p(h | v)``, ``v' ~ Bernoulli(sigmoid(beta h W + b))``.
 
-    Computes in the dtype of ``V``.
-
-    Parameters
-    ----------
-    V : ndarray of shape (n_samples, n_features)
-    W : ndarray of shape (n_components, n_features)
-    b : ndarray of shape (n_features,)
-    c : ndarray of shape (n_components,)
-    rng : numpy.random.Generator
-    beta : float, default=1.0
-        Factor of the weights (1 is the model itself).
-    activations : ndarray of shape (n_samples, n_components), optional
-        ``V @ W.T`` when the caller has it already.
-
-    Returns
-    -------
-    V_new : ndarray of shape (n_samples, n_features)
+    In the dtype of ``V``; arguments as in :func:`skrbm._likelihood.gibbs_step`
+    (``beta`` scales the weights, ``activations`` is ``V @ W.T`` if known).
     """
     A = V @ W.T if activations is None else activations
     H = _bernoulli(sigmoid(beta * A + c), rng)
@@ -191,23 +128,10 @@ def gibbs_step(V, W, b, c, rng, beta=1.0, activations=None):
 
 
 def path_parameters(W, b, c, beta):
-    """Weight scale and hidden bias of the AIS distribution at ``beta``.
+    """Weight scale ``beta`` and hidden bias ``beta c`` of the AIS model at ``beta``.
 
-    ``beta W`` and ``beta c``, the visible bias staying ``b`` (module
-    docstring).
-
-    Parameters
-    ----------
-    W : ndarray of shape (n_components, n_features)
-    b : ndarray of shape (n_features,)
-    c : ndarray of shape (n_components,)
-    beta : float
-        From 0 (base) to 1 (model).
-
-    Returns
-    -------
-    scale : float
-    c_beta : ndarray of shape (n_components,)
+    The visible bias stays ``b`` (module docstring); arguments and returns
+    as in :func:`skrbm._likelihood.path_parameters`.
     """
     return beta, beta * c
 

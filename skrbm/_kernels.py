@@ -246,32 +246,12 @@ def sample_bernoulli(P, rng, out, scratch):
     return np.less(scratch, P, out=out)
 
 
-def free_energy(V, W, b, c):
-    """Free energy of Gaussian-Bernoulli visible vectors (unit variance).
+def free_energy(V, W, b, c, binary=False):
+    """Free energy of visible vectors: ``p(v)`` is proportional to ``exp(-F(v))``.
 
-    ``F(v) = 1/2 |v - b|^2 - sum_j softplus(c_j + W_j . v)``, so that
-    ``p(v)`` is proportional to ``exp(-F(v))``.
-
-    Parameters
-    ----------
-    V : ndarray of shape (n_samples, n_features)
-    W : ndarray of shape (n_components, n_features)
-    b : ndarray of shape (n_features,)
-    c : ndarray of shape (n_components,)
-
-    Returns
-    -------
-    F : ndarray of shape (n_samples,)
-    """
-    quadratic = 0.5 * np.sum((V - b) ** 2, axis=1)
-    return quadratic - np.logaddexp(0, V @ W.T + c).sum(axis=1)
-
-
-def binary_free_energy(V, W, b, c):
-    """Free energy of binary visible vectors (or of probabilities in [0, 1]).
-
-    ``F(v) = -v.b - sum_j softplus(c_j + W_j . v)``, so that ``p(v)`` is
-    proportional to ``exp(-F(v))`` for a Bernoulli-Bernoulli RBM.
+    Gaussian visible units (unit variance):
+    ``F(v) = 1/2 |v - b|^2 - sum_j softplus(c_j + W_j . v)``; binary ones:
+    ``F(v) = -v.b - sum_j softplus(c_j + W_j . v)``.
 
     Parameters
     ----------
@@ -279,12 +259,15 @@ def binary_free_energy(V, W, b, c):
     W : ndarray of shape (n_components, n_features)
     b : ndarray of shape (n_features,)
     c : ndarray of shape (n_components,)
+    binary : bool, default=False
+        Whether the visible units are binary.
 
     Returns
     -------
     F : ndarray of shape (n_samples,)
     """
-    return -(V @ b) - np.logaddexp(0, V @ W.T + c).sum(axis=1)
+    visible = -(V @ b) if binary else 0.5 * np.sum((V - b) ** 2, axis=1)
+    return visible - np.logaddexp(0, V @ W.T + c).sum(axis=1)
 
 
 def squared_error(A, B, out, variance=None):

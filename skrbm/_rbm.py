@@ -225,6 +225,7 @@ class GaussianRBM(BaseRBM):
 
     See Also
     --------
+    BinaryRBM : The same trainer with binary visible units.
     sklearn.neural_network.BernoulliRBM : RBM with binary visible units.
     AutoencoderRefiner : Fine-tune an RBM as an autoencoder.
 

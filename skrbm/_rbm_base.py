@@ -31,7 +31,6 @@ from ._kernels import (
     VisibleVariance,
     add_l2_gradient,
     add_sparsity_gradient,
-    binary_free_energy,
     cd_gradient,
     free_energy,
     l1_threshold,
@@ -426,8 +425,7 @@ class BaseRBM(
         """
         X = self._check_fitted_input(X)
         W, c, b, sigma = self._unit_model(X.dtype)
-        energy = binary_free_energy if self._binary_visibles else free_energy
-        return energy(to_units(X, sigma), W, b, c)
+        return free_energy(to_units(X, sigma), W, b, c, self._binary_visibles)
 
     def gibbs(self, v):
         """Run one Gibbs step from ``v`` and return a visible sample.

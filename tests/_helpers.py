@@ -13,6 +13,34 @@ def make_X(n_samples=N_SAMPLES, n_features=N_FEATURES, dtype=np.float64, seed=0)
     return X.astype(dtype)
 
 
+def central_differences(function, params, name, eps=1e-5):
+    """Central finite differences of ``function(**params)`` in ``params[name]``.
+
+    Parameters
+    ----------
+    function : callable
+        Takes the arrays of ``params`` by keyword, returns a float.
+    params : dict of str to ndarray
+        Where to differentiate; left unchanged.
+    name : str
+        The array to differentiate in, entry by entry.
+    eps : float, default=1e-5
+
+    Returns
+    -------
+    gradient : ndarray of the shape of ``params[name]``
+    """
+    grad = np.zeros_like(params[name])
+    for index in np.ndindex(grad.shape):
+        moved = []
+        for step in (eps, -eps):
+            shifted = {k: v.copy() for k, v in params.items()}
+            shifted[name][index] += step
+            moved.append(function(**shifted))
+        grad[index] = (moved[0] - moved[1]) / (2 * eps)
+    return grad
+
+
 def small_rbm(**params):
     """A GaussianRBM that fits the design of :func:`make_X` in milliseconds."""
     defaults = dict(n_components=N_COMPONENTS, n_iter=2, batch_size=8, random_state=0)

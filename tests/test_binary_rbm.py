@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+from _helpers import central_differences
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit, logsumexp
 from sklearn.datasets import load_digits
@@ -19,7 +20,7 @@ from skrbm._binary_likelihood import (
     log_unnormalized,
     sample_hidden_exact,
 )
-from skrbm._kernels import CDWorkspace, Gradient, binary_free_energy, cd_gradient
+from skrbm._kernels import CDWorkspace, Gradient, cd_gradient, free_energy
 from skrbm.metrics import log_likelihood, log_partition
 
 
@@ -61,7 +62,7 @@ def test_free_energy_matches_brute_force_sum_over_hidden_states():
     W, b, c = tiny_model()
     V = np.random.RandomState(1).rand(5, 4)
     expected = -logsumexp(neg_energies(V, states(3), W, b, c), axis=1)
-    assert_allclose(binary_free_energy(V, W, b, c), expected, rtol=1e-12)
+    assert_allclose(free_energy(V, W, b, c, binary=True), expected, rtol=1e-12)
 
 
 @pytest.mark.parametrize("block_entries", [None, 8])
@@ -150,18 +151,6 @@ def mean_log_likelihood(X, W, b, c):
     return np.mean(log_unnormalized(X, W, b, c)) - log_partition_exact(W, b, c)
 
 
-def finite_differences(X, model, name, eps=1e-5):
-    grad = np.zeros_like(model[name])
-    for index in np.ndindex(grad.shape):
-        moved = []
-        for step in (eps, -eps):
-            params = {k: v.copy() for k, v in model.items()}
-            params[name][index] += step
-            moved.append(mean_log_likelihood(X, **params))
-        grad[index] = (moved[0] - moved[1]) / (2 * eps)
-    return grad
-
-
 @pytest.mark.parametrize("seed", [1, 2])
 def test_pcd_gradient_from_exact_chains_matches_the_exact_log_likelihood(seed):
     W, b, c = tiny_model(seed=seed)
@@ -176,7 +165,9 @@ def test_pcd_gradient_from_exact_chains_matches_the_exact_log_likelihood(seed):
     out = Gradient(np.empty_like(W), np.empty_like(b), np.empty_like(c))
     cd_gradient(X, W, b, c, rng, ws, out, chains=chains, binary=True)
     for name in ("b", "c", "W"):
-        exact = finite_differences(X, model, name)
+        exact = central_differences(
+            lambda **params: mean_log_likelihood(X, **params), model, name
+        )
         assert np.abs(exact).max() > 0.1, name  # a gradient worth checking
         # Monte Carlo error of 400k model samples: about 0.001
         assert_allclose(getattr(out, name), exact, atol=0.005, err_msg=name)
@@ -192,7 +183,9 @@ def test_methods_are_the_binary_conditionals(digits):
     H = rbm.transform(X)
     assert_allclose(H, expit(X @ W.T + c), rtol=1e-12)
     assert_allclose(rbm.inverse_transform(H), expit(H @ W + b), rtol=1e-12)
-    assert_allclose(rbm.free_energy(X), binary_free_energy(X, W, b, c), rtol=1e-12)
+    assert_allclose(
+        rbm.free_energy(X), free_energy(X, W, b, c, binary=True), rtol=1e-12
+    )
     assert set(np.unique(rbm.gibbs(X))) == {0.0, 1.0}
 
 

@@ -51,20 +51,11 @@ RBM_CHANGES = {
     "verbose": 1,
     "random_state": 1,
 }
+GAUSSIAN_ONLY = {"learn_variance", "variance_rate"}
 BINARY = BinaryRBM(
-    n_components=6,
-    n_iter=2,
-    batch_size=16,
-    penalty="elasticnet",
-    sparsity_target=0.2,
-    selectivity_target=0.2,
-    random_state=0,
+    **{k: v for k, v in RBM.get_params().items() if k not in GAUSSIAN_ONLY}
 )
-BINARY_CHANGES = {
-    name: value
-    for name, value in RBM_CHANGES.items()
-    if name not in {"learn_variance", "variance_rate"}
-}
+BINARY_CHANGES = {k: v for k, v in RBM_CHANGES.items() if k not in GAUSSIAN_ONLY}
 REFINER = AutoencoderRefiner(
     GaussianRBM(n_components=5, n_iter=2, random_state=0),
     n_iter=2,

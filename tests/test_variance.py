@@ -4,6 +4,7 @@ import types
 
 import numpy as np
 import pytest
+from _helpers import central_differences
 from numpy.testing import assert_allclose
 from scipy.special import expit
 from sklearn.base import clone
@@ -63,16 +64,10 @@ def kernel_gradient(X, model, n_model_samples, rng):
     return {"W": grad.W, "b": grad.b / sigma, "c": grad.c, "z": grad_z}
 
 
-def finite_differences(X, model, name, eps=1e-5):
-    grad = np.zeros_like(model[name])
-    for index in np.ndindex(grad.shape):
-        moved = []
-        for step in (eps, -eps):
-            params = {k: v.copy() for k, v in model.items()}
-            params[name][index] += step
-            moved.append(mean_log_likelihood(X, **params))
-        grad[index] = (moved[0] - moved[1]) / (2 * eps)
-    return grad
+def finite_differences(X, model, name):
+    return central_differences(
+        lambda **params: mean_log_likelihood(X, **params), model, name
+    )
 
 
 @pytest.mark.parametrize("seed", [1, 2])
