@@ -78,14 +78,16 @@ def minmax_scale(X):
 def mlp_autoencoder(n_components, batch_size, learning_rate, n_epochs, momentum=0.9):
     """``fit(X)``: scikit-learn's MLPRegressor fitted X -> X like the refiner.
 
-    One logistic hidden layer of ``n_components`` units, plain SGD with
-    classical momentum, no weight decay, shuffled minibatches, and exactly
-    ``n_epochs`` epochs (no tolerance-based stop; its ConvergenceWarning is
-    silenced).
+    Logistic hidden layers (one of ``n_components`` units, or the widths of
+    a tuple), plain SGD with classical momentum, no weight decay, shuffled
+    minibatches, and exactly ``n_epochs`` epochs (no tolerance-based stop;
+    its ConvergenceWarning is silenced).
 
     Parameters
     ----------
-    n_components, batch_size : int
+    n_components : int or tuple of int
+        Hidden layer widths.
+    batch_size : int
     learning_rate : float
     n_epochs : int
     momentum : float, default=0.9
@@ -101,7 +103,7 @@ def mlp_autoencoder(n_components, batch_size, learning_rate, n_epochs, momentum=
     from sklearn.neural_network import MLPRegressor
 
     mlp = MLPRegressor(
-        hidden_layer_sizes=(n_components,),
+        hidden_layer_sizes=tuple(np.atleast_1d(n_components)),
         activation="logistic",
         solver="sgd",
         momentum=momentum,

@@ -19,7 +19,14 @@ from itertools import pairwise
 
 import numpy as np
 
-from ._kernels import _buffer, accumulate, column_sum, sigmoid, squared_error
+from ._kernels import (
+    CDWorkspace,
+    _buffer,
+    accumulate,
+    column_sum,
+    sigmoid,
+    squared_error,
+)
 
 #: Activation of each kind of layer, by name.
 LOGISTIC, IDENTITY = "logistic", "identity"
@@ -163,12 +170,7 @@ class DeepWorkspace:
         self.grad_intercepts = [_buffer(width, dtype) for width in sizes[1:]]
         self.ones = np.ones(batch_size, dtype=dtype)
 
-    def load(self, X):
-        """The minibatch as the first rows of ``V`` (copied unless already there)."""
-        n = X.shape[0]
-        if not np.may_share_memory(X, self.V):
-            np.copyto(self.V[:n], X)
-        return self.V[:n]
+    load = CDWorkspace.load
 
 
 def deep_backprop_gradient(

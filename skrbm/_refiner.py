@@ -560,6 +560,17 @@ class AutoencoderRefiner(
         self._velocities = [np.zeros_like(p) for p in self._params]
         self._rng = generator_from(random_state)
 
+    def _step(self, gradient, buffer):
+        """The :class:`Step` of ``gradient`` over the current parameters."""
+        return Step(
+            gradient=gradient,
+            params=self._params,
+            velocities=self._velocities,
+            error=self._squared_error,
+            state=[*self._params, *self._velocities],
+            buffer=buffer,
+        )
+
     def _activations(self):
         return layer_activations(len(self.coefs_), self.code_activation)
 
@@ -588,14 +599,7 @@ class AutoencoderRefiner(
                 momentum,
             )
 
-        return Step(
-            gradient=gradient,
-            params=self._params,
-            velocities=self._velocities,
-            error=self._squared_error,
-            state=[*self._params, *self._velocities],
-            buffer=ws.V,
-        )
+        return self._step(gradient, ws.V)
 
     def _make_step(self, dtype):
         if self._deep:
@@ -610,14 +614,7 @@ class AutoencoderRefiner(
         def gradient(X):
             return backprop_gradient(X, W_enc, c, W_dec, b, ws, out, tied, lr, momentum)
 
-        return Step(
-            gradient=gradient,
-            params=self._params,
-            velocities=self._velocities,
-            error=self._squared_error,
-            state=[*self._params, *self._velocities],
-            buffer=ws.V,
-        )
+        return self._step(gradient, ws.V)
 
     def _weights(self, dtype=None):
         weights = (

@@ -58,6 +58,7 @@ from scipy.special import logsumexp
 from scipy.stats import kurtosis
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
+from variance_check import RECIPE  # the learned-variance recipe, beside this file
 
 from skrbm import GaussianRBM
 from skrbm.datasets import load_natural_patches
@@ -65,14 +66,6 @@ from skrbm.plotting import plot_patches
 
 OUT = Path(__file__).resolve().parents[1] / "_static" / "variance_samples.png"
 
-#: The learned-variance recipe of variance_check.py.
-RECIPE = {
-    "learn_variance": True,
-    "centering": True,
-    "persistent": True,
-    "learning_rate": 0.003,
-    "variance_rate": 1.0,
-}
 #: The recipe at PCD's default learning rate, trained three times longer.
 SLOW = {**RECIPE, "learning_rate": 0.001}
 
