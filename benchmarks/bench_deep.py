@@ -9,6 +9,9 @@ Two comparisons, each timed in alternation (one warm-up round, then
   :class:`~sklearn.neural_network.MLPRegressor` fitting ``X -> X`` with the
   same layers (logistic hidden units, linear output), optimiser (SGD with
   classical momentum) and minibatches;
+  and against the GEMM floor, the products of those minibatch steps alone
+  (forward through every layer, then the weight gradient of every layer
+  and the delta of every layer but the first);
 - **pretraining**: an epoch of every layer of the stack, ``GaussianRBM`` at
   the bottom and ``BinaryRBM`` above it, against ``GaussianRBM`` and
   scikit-learn's ``BernoulliRBM`` at the same shape, so that an upper layer
@@ -61,8 +64,44 @@ def fit_quietly(estimator, X):
     return fit
 
 
+def gemm_floor(X, sizes, batch_size, n_epochs):
+    """The matrix products of ``n_epochs`` epochs of deep backprop, alone.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    sizes : list of int
+        Layer widths, input first.
+    batch_size, n_epochs : int
+
+    Returns
+    -------
+    run : callable
+    """
+    rng = np.random.default_rng(0)
+    coefs = [
+        (0.01 * rng.standard_normal(shape)).astype(X.dtype) for shape in pairwise(sizes)
+    ]
+    A = [np.zeros((batch_size, width), X.dtype) for width in sizes]
+    D = [np.zeros((batch_size, width), X.dtype) for width in sizes]
+    grads = [np.empty_like(C) for C in coefs]
+
+    def run():
+        for _ in range(n_epochs):
+            for start in range(0, X.shape[0] - batch_size + 1, batch_size):
+                A[0][:] = X[start : start + batch_size]
+                for layer, C in enumerate(coefs):
+                    np.matmul(A[layer], C, out=A[layer + 1])
+                for layer in range(len(coefs) - 1, -1, -1):
+                    np.matmul(A[layer].T, D[layer + 1], out=grads[layer])
+                    if layer:
+                        np.matmul(D[layer + 1], coefs[layer].T, out=D[layer])
+
+    return run
+
+
 def time_fine_tuning(stack, dtype, n_epochs, repeats):
-    """ms per fine-tuning epoch of the refiner and MLPRegressor, and their ratio."""
+    """ms per fine-tuning epoch of the refiner, MLPRegressor and the floor."""
     n_features, hidden, batch_size, n_samples = stack
     X = np.random.default_rng(0).standard_normal((n_samples, n_features))
     X = X.astype(dtype)
@@ -77,13 +116,20 @@ def time_fine_tuning(stack, dtype, n_epochs, repeats):
     )
     mirrored = (*hidden, *hidden[-2::-1])
     mlp = mlp_autoencoder(mirrored, batch_size, LEARNING_RATE, n_epochs, MOMENTUM)
+    sizes = [n_features, *hidden, *hidden[-2::-1], n_features]
     jobs = {
         "refiner": per_epoch(fit_quietly(refiner, X), n_epochs),
         "MLPRegressor": per_epoch(lambda: mlp(X), n_epochs),
+        "floor": per_epoch(gemm_floor(X, sizes, batch_size, n_epochs), n_epochs),
     }
     times = interleaved(jobs, repeats, verbose=False)
     medians = {name: 1e3 * statistics.median(v) for name, v in times.items()}
-    return medians, median_ratio(times, "refiner", "MLPRegressor")[0]
+    ratios = {
+        "refiner/mlp": median_ratio(times, "refiner", "MLPRegressor")[0],
+        "refiner/floor": median_ratio(times, "refiner", "floor")[0],
+        "floor/mlp": median_ratio(times, "floor", "MLPRegressor")[0],
+    }
+    return medians, ratios
 
 
 def time_layer(
@@ -121,6 +167,9 @@ def main(argv=None):
     parser = timing_parser(__doc__)
     parser.set_defaults(epochs=3, repeats=7)
     parser.add_argument("--dtypes", nargs="+", default=["float32", "float64"])
+    parser.add_argument(
+        "--part", choices=["all", "fine-tuning", "pretraining"], default="all"
+    )
     parser.add_argument("--quick", action="store_true", help="smoke run")
     args = parser.parse_args(argv)
     stacks = STACKS
@@ -134,21 +183,33 @@ def main(argv=None):
         "per-round ratios.\n"
     )
     print("Fine-tuning a deep autoencoder (encoder widths, mirrored decoder):\n")
-    headers = ["stack (batch)", "dtype", "refiner", "MLPRegressor", "ratio", "target"]
-    for stack in stacks:
+    headers = [
+        "stack (batch)",
+        "dtype",
+        "refiner",
+        "MLPRegressor",
+        "floor",
+        "refiner/MLP",
+        "target",
+        "refiner/floor",
+        "floor/MLP",
+    ]
+    for stack in [] if args.part == "pretraining" else stacks:
         for dtype in args.dtypes:
-            medians, ratio = time_fine_tuning(
+            medians, ratios = time_fine_tuning(
                 stack, np.dtype(dtype), args.epochs, args.repeats
             )
             widths = " -> ".join(map(str, (stack[0], *stack[1])))
+            ratio = ratios["refiner/mlp"]
             verdict = "PASS" if ratio <= TARGET else "MISS"
             row = [
                 f"{widths} ({stack[2]})",
                 dtype,
-                f"{medians['refiner']:.1f}",
-                f"{medians['MLPRegressor']:.1f}",
+                *(f"{medians[k]:.1f}" for k in ("refiner", "MLPRegressor", "floor")),
                 f"{ratio:.2f}",
                 f"<= {TARGET} {verdict}",
+                f"{ratios['refiner/floor']:.2f}",
+                f"{ratios['floor/mlp']:.2f}",
             ]
             print(format_table(headers, [row]).splitlines()[-1], flush=True)
     print("\nPretraining, per layer of each stack:\n")
@@ -162,7 +223,9 @@ def main(argv=None):
         "Binary/Bernoulli",
     ]
     seen = set()
-    for n_features, hidden, batch_size, n_samples in stacks:
+    for n_features, hidden, batch_size, n_samples in (
+        [] if args.part == "fine-tuning" else stacks
+    ):
         widths = (n_features, *hidden)
         for shape in pairwise(widths):
             if shape in seen:
