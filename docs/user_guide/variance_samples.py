@@ -3,12 +3,14 @@
 Trains, on the standardized 8x8 natural patches of ``variance_check.py``
 (5000 training patches, seed 0), a unit-variance GaussianRBM with the
 defaults and learned-variance GaussianRBMs (the recipe of the likelihood
-page, and the recipe at a lower learning rate for longer), draws Gibbs
+page, the recipe at a lower learning rate for longer, and the recipe with
+momentum 0.5), draws Gibbs
 samples from each, prints how patch-like the samples are and saves a
 figure of data patches beside samples.
 
 The samples are the visible states that :meth:`skrbm.GaussianRBM.sample`
-returns (with their Gaussian noise), not mean visible states. Every panel
+returns (with their Gaussian noise), not mean visible states, except in
+the rows and the panel marked "means of p(v | h)". Every panel
 of the figure uses one grey scale, -3 (black) to +3 (white) in
 standardized units.
 
@@ -35,7 +37,7 @@ With 14 hidden units the model's distribution can be sampled exactly (the
 ``2^14`` hidden states are enumerated), which says whether the Gibbs
 chains have reached it.
 
-Run it from the repository root (about 3 minutes on one core)::
+Run it from the repository root (about 3.5 minutes on one core)::
 
     python docs/user_guide/variance_samples.py [--out FILE]
 
@@ -68,6 +70,8 @@ OUT = Path(__file__).resolve().parents[1] / "_static" / "variance_samples.png"
 
 #: The recipe at PCD's default learning rate, trained three times longer.
 SLOW = {**RECIPE, "learning_rate": 0.001}
+#: The recipe with momentum 0.5 instead of 0.9.
+CALM = {**RECIPE, "momentum": 0.5}
 
 N_SAMPLES = 1000  # samples (and chains) per row of the table
 VMAX = 3.0  # grey scale of every panel
@@ -131,6 +135,17 @@ def persistent_samples(rbm, seed):
     sigma = np.sqrt(rbm.visible_variance_)
     mean = rbm.intercept_visible_ + sigma * (rbm.h_samples_ @ rbm.components_)
     return mean + sigma * rng.standard_normal(mean.shape)
+
+
+def mean_states(rbm, S, seed):
+    """Means of ``p(v | h)`` for ``h ~ p(h | v)`` drawn at the samples ``S``.
+
+    The chains' next half step, without the visible noise: what the hidden
+    units make of each sample.
+    """
+    rng = np.random.default_rng(seed)
+    H = rng.random((len(S), rbm.n_components)) < rbm.transform(S)
+    return rbm.inverse_transform(H.astype(np.float64))
 
 
 def fit(n_components, n_iter, seed, X, **params):
@@ -230,6 +245,20 @@ def main(out):
             other.sample(N_SAMPLES, n_steps=10000, random_state=2),
         )
 
+    for seed in (0, 1, 2):
+        calm, note = fit(100, 100, seed, X, **CALM)
+        S = calm.sample(N_SAMPLES, n_steps=1000, random_state=1)
+        M = mean_states(calm, S, 7)
+        row(f"learned variance, momentum 0.5, seed {seed} ({note}): noise, 1000", S)
+        row("  their means of p(v | h)", M)
+        if seed == 0:
+            shown["learned variance, momentum 0.5"] = S
+            shown["the same: means of p(v | h)"] = M
+    row(
+        "data: means of p(v | h) of the momentum-0.5 model, seed 2",
+        mean_states(calm, X, 8),
+    )
+
     figure(shown, out)
     print(f"figure: {out}; {time.perf_counter() - start:.0f} s")
 
@@ -239,13 +268,14 @@ def _format(m):
 
 
 def figure(shown, out):
-    fig, axes = plt.subplots(1, len(shown), figsize=(3.2 * len(shown), 3.6))
+    fig, axes = plt.subplots(1, len(shown), figsize=(2.8 * len(shown), 3.4))
     for ax, (title, S) in zip(axes, shown.items(), strict=True):
         plot_patches(S[:N_SHOWN], n_cols=6, vmax=VMAX, ax=ax)
         ax.set_title(title, fontsize=9)
     fig.suptitle(
         "Standardized 8x8 patches. Samples: visible states (noise included) after "
-        "1000 Gibbs steps from noise, 100 hidden units, seed 0.\n"
+        "1000 Gibbs steps from noise, 100 hidden units, seed 0; last panel: "
+        "the means of p(v | h) at the next hidden state of the same chains.\n"
         f"One grey scale in every panel: -{VMAX:g} black, +{VMAX:g} white.",
         fontsize=9,
     )
