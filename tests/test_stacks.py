@@ -167,3 +167,17 @@ def test_float32_stays_float32(digits):
     assert all(C.dtype == np.float32 for C in ae.coefs_)
     assert ae.transform(X).dtype == np.float32
     assert ae.reconstruct(X).dtype == np.float32
+
+
+def test_learned_variances_unroll_into_the_bottom_layers(digits):
+    X, _ = digits
+    pipe = make_pipeline(
+        GaussianRBM(16, n_iter=5, learn_variance=True, random_state=0),
+        BinaryRBM(4, n_iter=5, random_state=1),
+    )
+    ae = AutoencoderRefiner(pipe, n_iter=1, learning_rate=1e-12).fit(X)
+    bottom, top = ae.estimator_[0], ae.estimator_[1]
+    assert not np.allclose(bottom.visible_variance_, 1.0)
+    assert_allclose(ae.transform(X), ae.estimator_.transform(X), atol=1e-9)
+    V = bottom.inverse_transform(top.inverse_transform(ae.transform(X)))
+    assert_allclose(ae.reconstruct(X), V, atol=1e-9)
