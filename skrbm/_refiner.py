@@ -124,6 +124,15 @@ def unrolled(W, c, b, sigma, tied):
     return W / sigma, c, W * sigma, b
 
 
+#: Fitted weights of a single-layer autoencoder (a deep one has
+#: ``coefs_`` and ``intercepts_`` instead).
+_SINGLE_LAYER_ATTRIBUTES = (
+    "components_",
+    "intercept_hidden_",
+    "decoder_components_",
+    "intercept_visible_",
+)
+
 #: Hidden units of the randomly initialised autoencoder by default.
 DEFAULT_N_COMPONENTS = 100
 
@@ -534,7 +543,9 @@ class AutoencoderRefiner(
         return inner
 
     def _initialize(self, X, random_state):
-        for name in ("coefs_", "intercepts_", "components_"):
+        # a refit may switch between the single-layer and the deep model:
+        # neither keeps the other's weights
+        for name in (*_SINGLE_LAYER_ATTRIBUTES, "coefs_", "intercepts_"):
             self.__dict__.pop(name, None)
         if self._wants_deep():
             return self._initialize_deep(X, random_state)

@@ -181,3 +181,15 @@ def test_learned_variances_unroll_into_the_bottom_layers(digits):
     assert_allclose(ae.transform(X), ae.estimator_.transform(X), atol=1e-9)
     V = bottom.inverse_transform(top.inverse_transform(ae.transform(X)))
     assert_allclose(ae.reconstruct(X), V, atol=1e-9)
+
+
+def test_refit_switches_between_single_layer_and_deep_models(digits):
+    X, _ = digits
+    ae = AutoencoderRefiner(None, n_components=4, n_iter=1).fit(X)
+    assert hasattr(ae, "components_") and not hasattr(ae, "coefs_")
+    ae.set_params(n_components=[8, 4]).fit(X)
+    assert len(ae.coefs_) == 4
+    for name in ("components_", "intercept_hidden_", "decoder_components_"):
+        assert not hasattr(ae, name)
+    ae.set_params(n_components=4).fit(X)
+    assert ae.components_.shape == (4, 64) and not hasattr(ae, "coefs_")
