@@ -216,6 +216,14 @@ def test_own_images_from_a_folder_are_used(tmp_path, capsys):
     assert summary["config"]["images"] == [str(folder)]
 
 
+def test_zero_processes_are_refused_by_the_parser(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["study", "--n-jobs", "0"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --n-jobs: expected a non-zero integer" in err
+
+
 def test_help_explains_every_option():
     result = subprocess.run(
         [sys.executable, "-m", "skrbm", "study", "--help"],
@@ -234,6 +242,7 @@ def test_help_explains_every_option():
         "--alphas",
         "--seed",
         "--quick",
+        "--n-jobs",
         "--out",
         "--quiet",
     ):

@@ -88,3 +88,47 @@ def test_a_quick_study_never_overwrites_a_full_one(tmp_path, monkeypatch):
     assert main(["study", "--quick", "--quiet", "--no-baseline"]) == 0
     assert (tmp_path / "skrbm-study" / "summary.md").read_text() == "a full run"
     assert (tmp_path / "skrbm-study-quick" / "summary.md").is_file()
+
+
+def test_models_trained_in_two_processes_equal_those_trained_in_one():
+    import io
+
+    from skrbm.cli._progress import Progress
+    from skrbm.cli._study import StudyConfig, run_study
+
+    common = dict(
+        n_patches=300,
+        n_validation=100,
+        epochs=3,
+        refine_epochs=2,
+        ais_temperatures=50,
+        ais_chains=10,
+        n_model_samples=4,
+        sample_steps=2,
+    )
+    one = run_study(StudyConfig(**common))
+    stream = io.StringIO()
+    two = run_study(StudyConfig(n_jobs=2, **common), Progress(stream=stream))
+    assert list(two["models"]) == list(one["models"]) == ["none", "l1", "l2", "random"]
+    for key, (rbm, refiner) in one["models"].items():
+        rbm2, refiner2 = two["models"][key]
+        if rbm is not None:
+            np.testing.assert_array_equal(rbm2.components_, rbm.components_)
+            np.testing.assert_array_equal(two["samples"][key], one["samples"][key])
+        np.testing.assert_array_equal(refiner2.components_, refiner.components_)
+        assert refiner2.loss_curve_ == refiner.loss_curve_
+    for row, row2 in zip(one["rows"], two["rows"], strict=True):
+        for name, value in row.items():
+            if not name.endswith("seconds"):
+                assert row2[name] == value, name
+    assert two["baseline"] == one["baseline"]
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == (
+        "training 4 models in 2 processes: none, l1, l2, random-init autoencoder"
+    )
+    assert [line.split(":")[0] for line in lines[1:]] == [
+        "none",
+        "l1",
+        "l2",
+        "random-init autoencoder",
+    ]

@@ -28,6 +28,13 @@ def non_negative_float(text):
     return _number(text, float, lambda v: v >= 0, "a number >= 0")
 
 
+def n_jobs_int(text):
+    """argparse type: a process count as joblib takes it (-1: every core)."""
+    return _number(
+        text, int, lambda v: v != 0, "a non-zero integer (a count, -1: every core)"
+    )
+
+
 class DefaultsHelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
     """Shows ``(default: ...)`` only where a default means something.
 

@@ -114,5 +114,10 @@ class Progress:
         start(1)
         return callback
 
+    def report(self, line):
+        """Print one line of news (unless disabled)."""
+        if self.enabled:
+            self._print(line)
+
     def _print(self, line):
         print(line, file=self.stream, flush=True)

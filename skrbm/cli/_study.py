@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
+from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.covariance import EmpiricalCovariance
 from sklearn.frozen import FrozenEstimator
 from sklearn.preprocessing import StandardScaler
@@ -43,7 +44,9 @@ class StudyConfig:
     chains would leave the single-threaded BLAS path and cost far more on a
     busy machine. ``n_model_samples`` samples are drawn
     from each RBM by as many Gibbs chains started from noise, after
-    ``sample_steps`` steps.
+    ``sample_steps`` steps. ``n_jobs`` processes train the models side by
+    side (None: one; -1: one per core), with the same results as one:
+    every model has its own seeds.
     """
 
     penalties: tuple = ("none", "l1", "l2")
@@ -65,6 +68,7 @@ class StudyConfig:
     dtype: str = "float32"
     images: list = field(default=None)
     seed: int = 0
+    n_jobs: int = None
 
 
 def load_study_data(config):
@@ -176,6 +180,85 @@ def study_one(name, alpha, X_train, X_val, config, progress):
     return row, rbm, refiner, samples
 
 
+def train_baseline(X_train, X_val, config, progress):
+    """The randomly initialised autoencoder of the study, and its figures."""
+    random_ae = AutoencoderRefiner(
+        None,
+        n_components=config.n_components,
+        learning_rate=config.learning_rate,
+        momentum=config.momentum,
+        batch_size=config.batch_size,
+        random_state=config.seed,
+    )
+    train_by_epoch(random_ae, X_train, config.refine_epochs, progress, BASELINE)
+    baseline = {
+        "train_mse": mse(random_ae, X_train),
+        "val_mse": mse(random_ae, X_val),
+        "loss_curve": list(random_ae.loss_curve_),
+    }
+    return baseline, random_ae
+
+
+#: The progress label of the randomly initialised autoencoder.
+BASELINE = "random-init autoencoder"
+
+
+def _job(key, penalty, X_train, X_val, config):
+    """One model of the study in a worker process, timed, without progress.
+
+    ``penalty`` is ``(name, alpha)``, or None for the baseline.
+    """
+    tic = time.perf_counter()
+    silent = Progress(enabled=False)
+    if penalty is None:
+        outcome = train_baseline(X_train, X_val, config, silent)
+    else:
+        outcome = study_one(*penalty, X_train, X_val, config, silent)
+    return key, outcome, time.perf_counter() - tic
+
+
+def train_models(settings, X_train, X_val, config, progress):
+    """Every model of the study: ``{key: study_one(...)}`` and the baseline.
+
+    One process trains them in turn with per-epoch progress; several
+    (``config.n_jobs``) train them side by side and report each model as
+    it finishes.
+
+    Returns
+    -------
+    outcomes : dict
+        Key to what :func:`study_one` returns, in the order of ``settings``.
+    baseline : tuple or None
+        What :func:`train_baseline` returns, if ``config.baseline``.
+    """
+    tasks = [(key, penalty) for key, penalty in settings.items()]
+    if config.baseline:
+        tasks.append((BASELINE, None))
+    n_jobs = min(effective_n_jobs(config.n_jobs), len(tasks))
+    if n_jobs == 1:
+        outcomes = {
+            key: study_one(*penalty, X_train, X_val, config, progress)
+            for key, penalty in settings.items()
+        }
+        baseline = None
+        if config.baseline:
+            baseline = train_baseline(X_train, X_val, config, progress)
+        return outcomes, baseline
+    progress.report(
+        f"training {len(tasks)} models in {n_jobs} processes: "
+        + ", ".join(key for key, _ in tasks)
+    )
+    jobs = Parallel(n_jobs=n_jobs, return_as="generator")(
+        delayed(_job)(key, penalty, X_train, X_val, config) for key, penalty in tasks
+    )
+    outcomes = {}
+    for key, outcome, seconds in jobs:
+        progress.report(f"{key}: done in {seconds:.1f}s")
+        outcomes[key] = outcome
+    baseline = outcomes.pop(BASELINE, None)
+    return outcomes, baseline
+
+
 def study_settings(penalties, alphas):
     """The models of a study, by the name their figures and curves carry.
 
@@ -249,33 +332,20 @@ def run_study(config=None, progress=None):
     settings = study_settings(config.penalties, config.alphas)
     tic = time.perf_counter()
     X_train, X_val = load_study_data(config)
+    outcomes, trained_baseline = train_models(
+        settings, X_train, X_val, config, progress
+    )
     rows, models, samples = [], {}, {}
-    for key, (name, alpha) in settings.items():
-        row, rbm, refiner, samples[key] = study_one(
-            name, alpha, X_train, X_val, config, progress
-        )
+    for key, (row, rbm, refiner, model_samples) in outcomes.items():
         rows.append(row)
         models[key] = (rbm, refiner)
+        samples[key] = model_samples
     gaussian = {
         "val_log_likelihood": float(EmpiricalCovariance().fit(X_train).score(X_val))
     }
     baseline = None
-    if config.baseline:
-        random_ae = AutoencoderRefiner(
-            None,
-            n_components=config.n_components,
-            learning_rate=config.learning_rate,
-            momentum=config.momentum,
-            batch_size=config.batch_size,
-            random_state=config.seed,
-        )
-        label = "random-init autoencoder"
-        train_by_epoch(random_ae, X_train, config.refine_epochs, progress, label)
-        baseline = {
-            "train_mse": mse(random_ae, X_train),
-            "val_mse": mse(random_ae, X_val),
-            "loss_curve": list(random_ae.loss_curve_),
-        }
+    if trained_baseline is not None:
+        baseline, random_ae = trained_baseline
         models["random"] = (None, random_ae)
     return {
         "rows": rows,

@@ -5,6 +5,7 @@ from ._argtypes import (
     add_images_option,
     add_run_options,
     add_subcommand,
+    n_jobs_int,
     non_negative_float,
     positive_int,
 )
@@ -92,6 +93,13 @@ def add_study_parser(subparsers):
         help="train in float64 instead of float32",
     )
     p.add_argument(
+        "--n-jobs",
+        type=n_jobs_int,
+        default=-1,
+        help="processes training the models side by side (-1: one per core; "
+        "the results do not depend on it)",
+    )
+    p.add_argument(
         "--quick",
         action="store_true",
         help="a seconds-long run: 1000 patches, 30 RBM and 20 "
@@ -123,6 +131,7 @@ def study_config(args, explicit):
         dtype=args.dtype,
         images=args.images,
         seed=args.seed,
+        n_jobs=args.n_jobs,
     )
     if args.quick:
         fields.update({k: v for k, v in QUICK.items() if k not in explicit})
