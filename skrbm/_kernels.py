@@ -946,11 +946,13 @@ def ranked_targets(h0, table, ranks, out):
     out : ndarray of shape (n, n_components)
     """
     n = h0.shape[0]
-    order = np.argsort(h0, axis=0)
-    np.put_along_axis(ranks, order, np.arange(n, dtype=np.float64)[:, None], axis=0)
+    # numpy's argsort has no out=: each sort order is a new (n, n_components)
+    # integer array, the only minibatch-sized temporary of a training step;
+    # used inline, one lives at a time.
+    positions = np.arange(n, dtype=np.float64)[:, None]
+    np.put_along_axis(ranks, np.argsort(h0, axis=0), positions, axis=0)
     ranks += h0
-    order = np.argsort(ranks, axis=1)
-    np.put_along_axis(out, order, table[None, :], axis=1)
+    np.put_along_axis(out, np.argsort(ranks, axis=1), table[None, :], axis=1)
     return out
 
 
