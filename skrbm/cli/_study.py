@@ -180,6 +180,10 @@ def study_one(name, alpha, X_train, X_val, config, progress):
     return row, rbm, refiner, samples
 
 
+#: The progress label of the randomly initialised autoencoder.
+BASELINE = "random-init autoencoder"
+
+
 def train_baseline(X_train, X_val, config, progress):
     """The randomly initialised autoencoder of the study, and its figures."""
     random_ae = AutoencoderRefiner(
@@ -197,10 +201,6 @@ def train_baseline(X_train, X_val, config, progress):
         "loss_curve": list(random_ae.loss_curve_),
     }
     return baseline, random_ae
-
-
-#: The progress label of the randomly initialised autoencoder.
-BASELINE = "random-init autoencoder"
 
 
 def _job(key, penalty, X_train, X_val, config):
