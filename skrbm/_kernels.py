@@ -220,12 +220,28 @@ def visible_means(H, W, b, binary=False, out=None):
     return sigmoid(out, out=out) if binary else out
 
 
+#: Bernoulli draws of at least this many samples take 16-bit uniforms from
+#: the generator's raw bits (:func:`uniform16`) instead of numpy's float32
+#: uniforms: a quarter of the random bits, under half the time (256 -> 1024
+#: units, batch 256: 0.21 instead of 0.47 ms per minibatch), about 5% of a
+#: training step at that size. Smaller draws (the seed shapes, batch 100
+#: with up to 655 hidden units, and every experiment in the documentation)
+#: keep numpy's float32 stream, so their results do not change.
+UNIFORM16_SIZE = 2**16
+
+#: Raw 64-bit words :func:`uniform16` draws at a time (64 KB): numpy's raw
+#: bits come in a new array, so the temporaries stay small.
+RAW_CHUNK = 2**13
+
+
 def sample_bernoulli(P, rng, out, scratch):
     """Draw binary states with probabilities ``P``.
 
-    The uniforms are always drawn in float32 (24 random bits, ample for a
-    Bernoulli draw), whatever the dtype of ``P``: float32 and float64 models
-    then see the same random stream and stay close to each other.
+    The uniforms are always float32 (24 random bits, or 16 for draws of
+    :data:`UNIFORM16_SIZE` samples or more, ample for a Bernoulli draw:
+    probabilities are then resolved to 1/65536), whatever the dtype of
+    ``P``: float32 and float64 models then see the same random stream and
+    stay close to each other.
 
     Parameters
     ----------
@@ -236,14 +252,45 @@ def sample_bernoulli(P, rng, out, scratch):
     out : ndarray
         Output buffer (floating point, same shape as ``P``), set to 0.0/1.0.
     scratch : ndarray of dtype float32
-        Buffer of the shape of ``P`` for the uniforms.
+        C-contiguous buffer of the shape of ``P`` for the uniforms.
 
     Returns
     -------
     out : ndarray
     """
-    rng.random(out=scratch, dtype=np.float32)
+    if P.size < UNIFORM16_SIZE:
+        rng.random(out=scratch, dtype=np.float32)
+    else:
+        uniform16(rng, scratch)
     return np.less(scratch, P, out=out)
+
+
+def uniform16(rng, out):
+    """Fill ``out`` with uniforms ``k / 65536`` from 16-bit pieces of raw bits.
+
+    Each 64-bit word of the generator gives four draws, taken in memory
+    order (little-endian: the low 16 bits first).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    out : ndarray of dtype float32
+        C-contiguous output buffer.
+
+    Returns
+    -------
+    out : ndarray
+    """
+    if not out.flags.c_contiguous:
+        raise ValueError("uniform16 needs a C-contiguous output buffer.")
+    flat = out.reshape(-1)
+    step = 4 * RAW_CHUNK
+    scale = np.float32(2.0**-16)
+    for start in range(0, flat.size, step):
+        part = flat[start : start + step]
+        words = rng.bit_generator.random_raw(-(-part.size // 4))
+        np.multiply(words.view(np.uint16)[: part.size], scale, out=part)
+    return out
 
 
 def free_energy(V, W, b, c, binary=False):

@@ -21,10 +21,12 @@ from skrbm._kernels import (
     free_energy,
     l1_threshold,
     mean_hiddens,
+    sample_bernoulli,
     sigmoid,
     soft_threshold,
     split_statistics,
     stacked_statistics,
+    uniform16,
 )
 
 
@@ -257,3 +259,67 @@ def test_sparsity_gradient_pulls_mean_activity_towards_the_target():
     grad = np.zeros(2)
     add_sparsity_gradient(grad, h0, 0.1, 0.5, np.ones(5), np.empty(2))
     assert_allclose(grad, 0.5 * (0.1 - np.array([0.8, 0.1])))
+
+
+def test_cd1_with_16_bit_uniforms_matches_textbook_formula(monkeypatch):
+    monkeypatch.setattr(skrbm._kernels, "UNIFORM16_SIZE", 0)
+    W, b, c = tiny_model()
+    v0 = np.random.RandomState(2).standard_normal((6, 4))
+    ws = CDWorkspace(6, 4, 3, None, np.float64)
+    out = Gradient(W=np.empty_like(W), b=np.empty_like(b), c=np.empty_like(c))
+    cd_gradient(v0, W, b, c, np.random.default_rng(7), ws, out)
+
+    raw = np.random.default_rng(7).bit_generator.random_raw(5)
+    u = raw.view(np.uint16)[:18].reshape(6, 3) / 65536
+    h0 = expit(v0 @ W.T + c)
+    v1 = (u < h0) @ W + b
+    h1 = expit(v1 @ W.T + c)
+    assert_allclose(out.W, (h0.T @ v0 - h1.T @ v1) / 6, rtol=1e-12)
+
+
+def test_uniform16_gives_raw_16_bit_pieces_in_order():
+    out = np.empty((1000, 400), dtype=np.float32)
+    uniform16(np.random.default_rng(3), out)
+    raw = np.random.default_rng(3).bit_generator.random_raw(100_000)
+    assert_array_equal(out.reshape(-1) * 65536, raw.view(np.uint16))
+
+
+def test_uniform16_draws_a_partial_last_word():
+    # 10 draws: two whole words and half of a third
+    out = np.empty(10, dtype=np.float32)
+    uniform16(np.random.default_rng(4), out)
+    raw = np.random.default_rng(4).bit_generator.random_raw(3)
+    assert_array_equal(out * 65536, raw.view(np.uint16)[:10])
+    with pytest.raises(ValueError, match="C-contiguous"):
+        uniform16(np.random.default_rng(4), np.empty((4, 4), np.float32).T)
+
+
+def test_small_draws_keep_numpys_float32_stream():
+    P = np.random.RandomState(0).rand(100, 100)
+    samples = sample_bernoulli(
+        P, np.random.default_rng(5), np.empty_like(P), np.empty(P.shape, np.float32)
+    )
+    expected = np.random.default_rng(5).random(P.shape, dtype=np.float32) < P
+    assert_array_equal(samples, expected)
+
+
+def test_large_draws_hit_their_probabilities_in_both_dtypes():
+    levels = np.array([0.0, 1e-3, 0.25, 0.5, 0.9, 1.0])
+    P = np.resize(levels, (1000, 400))
+    assert P.size >= skrbm._kernels.UNIFORM16_SIZE
+    draws = []
+    for dtype in (np.float32, np.float64):
+        P_d = P.astype(dtype)
+        scratch = np.empty(P.shape, np.float32)
+        draws.append(
+            sample_bernoulli(P_d, np.random.default_rng(6), np.empty_like(P_d), scratch)
+        )
+    assert_array_equal(draws[0], draws[1])
+    flat_P, flat_h = P.reshape(-1), draws[0].reshape(-1)
+    for p in levels:
+        h = flat_h[flat_P == p]
+        if p in (0.0, 1.0):
+            assert np.all(h == p)
+        else:
+            # within five standard errors of p (resolution 1/65536)
+            assert abs(h.mean() - p) < 5 * np.sqrt(p * (1 - p) / h.size)

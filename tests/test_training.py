@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from skrbm import AutoencoderRefiner, GaussianRBM
+from skrbm._kernels import RAW_CHUNK
 from skrbm._training import Schedule, iter_batches, run_epoch
 
 
@@ -30,9 +31,10 @@ def test_batches_cover_every_sample_once():
 )
 def test_minibatch_steps_allocate_no_batch_sized_temporaries(estimator):
     # One (1000, 400) float64 temporary would be 3.2 MB; the minibatch loop
-    # may only allocate the epoch's permutation (80 KB) and views. The
+    # may only allocate the epoch's permutation (80 KB), views and, for
+    # draws this large, one chunk of raw random bits at a time (64 KB). The
     # once-per-epoch divergence check on the last batch is left out here.
-    assert _epoch_peak_bytes(estimator) < 200_000
+    assert _epoch_peak_bytes(estimator) < 200_000 + 8 * RAW_CHUNK
 
 
 def test_selectivity_allocates_one_sort_order_at_a_time():
@@ -40,7 +42,7 @@ def test_selectivity_allocates_one_sort_order_at_a_time():
     # sort orders per step (3.2 MB each), and nothing else of that size.
     estimator = GaussianRBM(n_components=400, batch_size=1000, selectivity_target=0.1)
     peak = _epoch_peak_bytes(estimator)
-    assert 1000 * 400 * 8 <= peak < 1000 * 400 * 8 + 300_000
+    assert 1000 * 400 * 8 <= peak < 1000 * 400 * 8 + 300_000 + 8 * RAW_CHUNK
 
 
 def _epoch_peak_bytes(estimator):
