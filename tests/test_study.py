@@ -54,21 +54,24 @@ def test_study_keys_carry_alpha_when_a_penalty_repeats():
         study_settings(("l2", "l2"), (0.1, 0.1))
 
 
+#: A study small enough for a test: seconds, not minutes.
+TINY_STUDY = dict(
+    n_patches=300,
+    n_validation=100,
+    epochs=2,
+    refine_epochs=2,
+    ais_temperatures=50,
+    ais_chains=10,
+    n_model_samples=4,
+    sample_steps=2,
+)
+
+
 def test_a_repeated_penalty_gives_two_models_and_two_sets_of_figures(tmp_path):
     from skrbm.cli._study import StudyConfig, run_study, write_outputs
 
     config = StudyConfig(
-        penalties=("l2", "l2"),
-        alphas=(0.01, 1.0),
-        n_patches=300,
-        n_validation=100,
-        epochs=2,
-        refine_epochs=2,
-        baseline=False,
-        ais_temperatures=50,
-        ais_chains=10,
-        n_model_samples=4,
-        sample_steps=2,
+        penalties=("l2", "l2"), alphas=(0.01, 1.0), baseline=False, **TINY_STUDY
     )
     result = run_study(config)
     (rbm_a, _), (rbm_b, _) = result["models"].values()
@@ -96,16 +99,7 @@ def test_models_trained_in_two_processes_equal_those_trained_in_one():
     from skrbm.cli._progress import Progress
     from skrbm.cli._study import StudyConfig, run_study
 
-    common = dict(
-        n_patches=300,
-        n_validation=100,
-        epochs=3,
-        refine_epochs=2,
-        ais_temperatures=50,
-        ais_chains=10,
-        n_model_samples=4,
-        sample_steps=2,
-    )
+    common = {**TINY_STUDY, "epochs": 3}
     one = run_study(StudyConfig(**common))
     stream = io.StringIO()
     two = run_study(StudyConfig(n_jobs=2, **common), Progress(stream=stream))
