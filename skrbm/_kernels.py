@@ -459,6 +459,64 @@ def _buffer(shape, dtype):
     return buf
 
 
+def _weight_buffer(shape, dtype, order):
+    # an F-ordered buffer is the transpose of a C-contiguous one
+    if order == "F":
+        return _buffer(shape[::-1], dtype).T
+    return _buffer(shape, dtype)
+
+
+def cross_product(A, B, out):
+    """``out = A^T B``, computed in the memory order of ``out``.
+
+    numpy's matmul reaches BLAS only for an ``out`` with contiguous rows, so
+    an F-ordered ``out`` receives the product ``B^T A`` through its
+    (C-contiguous) transpose.
+
+    Parameters
+    ----------
+    A : ndarray of shape (n, m)
+    B : ndarray of shape (n, p)
+    out : ndarray of shape (m, p)
+        C- or F-contiguous.
+
+    Returns
+    -------
+    out : ndarray of shape (m, p)
+    """
+    if out.flags.c_contiguous:
+        return np.matmul(A.T, B, out=out)
+    np.matmul(B.T, A, out=out.T)
+    return out
+
+
+def weight_order(n_features, n_components):
+    """Memory order for an autoencoder's ``(n_components, n_features)`` weights.
+
+    The five minibatch products of a backprop step run fastest, with two
+    BLAS threads, when the weights' rows are the longer side: at 784 -> 500
+    units (batch 100, float32) the products ``X W^T`` and ``E W^T`` with a
+    contiguous ``W^T`` and the weight gradients written as
+    ``(n_features, n_components)`` rows take 2.9 instead of 3.4 ms; with
+    fewer features than units the C order is as fast or faster (256 -> 1024:
+    4.7 against 4.8 ms). Small models (:data:`SMALL_MODEL_SIZE`) copy
+    ``W^T`` each step anyway and keep the C order.
+
+    Parameters
+    ----------
+    n_features, n_components : int
+
+    Returns
+    -------
+    order : {"C", "F"}
+        "F" stores the weights as the transpose of a C-contiguous
+        ``(n_features, n_components)`` array.
+    """
+    if n_features > n_components and n_features * n_components > SMALL_MODEL_SIZE:
+        return "F"
+    return "C"
+
+
 class CDWorkspace:
     """Preallocated buffers for one CD-k minibatch step.
 
@@ -1140,9 +1198,13 @@ class AEWorkspace:
     ----------
     batch_size, n_features, n_components : int
     dtype : numpy dtype
+    order : {"C", "F"}, default="C"
+        Memory order of the weights (:func:`weight_order`); the weight
+        gradients get the same, so that the momentum update runs over
+        matching memory.
     """
 
-    def __init__(self, batch_size, n_features, n_components, dtype):
+    def __init__(self, batch_size, n_features, n_components, dtype, order="C"):
         self.V = _buffer((2 * batch_size, n_features), dtype)
         self.H = _buffer((2 * batch_size, n_components), dtype)
         self.scratch_H = _buffer((batch_size, n_components), dtype)
@@ -1151,9 +1213,9 @@ class AEWorkspace:
         # a contiguous copy of the decoder's W.T, for small models only
         self.dec_W_T = None if self.hidden is None else np.empty_like(self.hidden.W_T)
         self.grad = AEGradient(
-            _buffer((n_components, n_features), dtype),
+            _weight_buffer((n_components, n_features), dtype, order),
             _buffer(n_components, dtype),
-            _buffer((n_components, n_features), dtype),
+            _weight_buffer((n_components, n_features), dtype, order),
             _buffer(n_features, dtype),
         )
 
@@ -1215,10 +1277,10 @@ def backprop_gradient(
     column_sum(delta, ws.ones[:n], grad.enc_b)
     if tied:
         # [delta; H]^T [X; E]: both weight gradients in one product.
-        np.matmul(ws.H[: 2 * n].T, ws.V[: 2 * n], out=grad.enc_W)
+        cross_product(ws.H[: 2 * n], ws.V[: 2 * n], grad.enc_W)
     else:
-        np.matmul(delta.T, X, out=grad.enc_W)
-        np.matmul(H.T, E, out=grad.dec_W)
+        cross_product(delta, X, grad.enc_W)
+        cross_product(H, E, grad.dec_W)
     accumulate(out.enc_W, grad.enc_W, beta)
     accumulate(out.enc_b, grad.enc_b, beta)
     if not tied:

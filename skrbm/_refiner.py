@@ -31,6 +31,7 @@ from ._kernels import (
     backprop_gradient,
     mean_hiddens,
     mean_visibles,
+    weight_order,
 )
 from ._training import Step
 
@@ -563,7 +564,9 @@ class AutoencoderRefiner(
                 self.estimator_.feature_names_in_ = names
             W, c, b = rbm_weights(self.estimator_, n_features)
             weights = unrolled(W, c, b, rbm_sigma(self.estimator_), self.tied)
-        W_enc, c, W_dec, b = (np.array(w, dtype=X.dtype, order="C") for w in weights)
+        order = weight_order(*weights[0].shape[::-1])
+        W_enc, W_dec = (np.array(w, dtype=X.dtype, order=order) for w in weights[::2])
+        c, b = (np.array(w, dtype=X.dtype) for w in weights[1::2])
         self.components_ = W_enc
         self.intercept_hidden_ = c
         self.decoder_components_ = W_enc if self.tied else W_dec
@@ -616,7 +619,8 @@ class AutoencoderRefiner(
         if self._deep:
             return self._make_deep_step(dtype)
         W_enc, c, W_dec, b = self._weights()
-        ws = AEWorkspace(self.batch_size, W_enc.shape[1], W_enc.shape[0], dtype)
+        order = "C" if W_enc.flags.c_contiguous else "F"
+        ws = AEWorkspace(self.batch_size, W_enc.shape[1], W_enc.shape[0], dtype, order)
         tied, lr, momentum = self.tied, self.learning_rate, self.momentum
         # velocities follow _params: the decoder weights are absent when tied
         v_enc_W, v_c, *v_dec_W, v_b = self._velocities

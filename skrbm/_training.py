@@ -206,7 +206,8 @@ def _all_finite(arrays):
 
 
 def _copy_state(state):
-    return [a.copy() for a in state]
+    # order="K": a copy in the array's own memory order restores in one pass
+    return [a.copy(order="K") for a in state]
 
 
 def _restore_state(state, saved):

@@ -18,6 +18,7 @@ from skrbm._kernels import (
     backprop_gradient,
     cd_gradient,
     column_sum,
+    cross_product,
     free_energy,
     l1_threshold,
     mean_hiddens,
@@ -27,6 +28,7 @@ from skrbm._kernels import (
     split_statistics,
     stacked_statistics,
     uniform16,
+    weight_order,
 )
 
 
@@ -234,6 +236,51 @@ def test_backprop_gradient_matches_finite_differences(tied, model_size):
             numeric[idx] = (loss(*plus) - loss(*minus)) / (2 * eps)
         # the kernel returns descent directions
         assert_allclose(-grads[i], numeric, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_cross_product_writes_in_the_order_of_its_output(order):
+    rng = np.random.RandomState(0)
+    A, B = rng.normal(size=(6, 3)), rng.normal(size=(6, 5))
+    out = np.zeros((3, 5), order=order)
+    assert cross_product(A, B, out) is out
+    assert_allclose(out, A.T @ B, rtol=1e-13)
+    assert out.flags[f"{order}_CONTIGUOUS"]
+
+
+def test_weight_order_puts_the_longer_side_in_rows_for_large_models():
+    # 784 -> 500 and 1000 -> 500: F order; more units than features, or a
+    # small model (64 -> 32, 200 -> 100), keep the C order.
+    assert weight_order(784, 500) == "F"
+    assert weight_order(1000, 500) == "F"
+    for shape in [(256, 1024), (500, 500), (64, 32), (200, 100)]:
+        assert weight_order(*shape) == "C"
+
+
+@pytest.mark.parametrize("tied", [False, True])
+def test_backprop_gradient_is_the_same_in_either_weight_order(tied):
+    rng = np.random.RandomState(1)
+    X = rng.normal(size=(9, 6))
+    params = [
+        rng.normal(0, 0.5, (4, 6)),
+        rng.normal(0, 0.5, 4),
+        rng.normal(0, 0.5, (4, 6)),
+        rng.normal(0, 0.5, 6),
+    ]
+    results = {}
+    for order in ("C", "F"):
+        weights = [np.array(p, order=order) for p in params]
+        ws = AEWorkspace(9, 6, 4, np.float64, order)
+        velocities = AEGradient(*(np.full_like(p, 0.1) for p in weights))
+        sse = backprop_gradient(
+            X, *weights, ws, velocities, tied=tied, scale=0.5, beta=0.9
+        )
+        results[order] = sse, velocities
+        assert velocities.enc_W.flags[f"{order}_CONTIGUOUS"]
+        assert ws.grad.dec_W.flags[f"{order}_CONTIGUOUS"]
+    assert results["F"][0] == pytest.approx(results["C"][0], rel=1e-13)
+    for f_order, c_order in zip(results["F"][1], results["C"][1], strict=True):
+        assert_allclose(f_order, c_order, rtol=1e-12, atol=1e-15)
 
 
 def test_mean_hiddens_writes_into_the_given_buffer():
