@@ -1,8 +1,8 @@
 """AutoencoderRefiner epochs with C- against F-ordered weights, shape by shape.
 
-``skrbm._kernels.weight_order`` stores a large autoencoder's weights
-F-ordered (rows of ``n_features``) when it has more features than units,
-and C-ordered otherwise. This script checks that rule: it fits the same
+``skrbm._kernels.weight_order`` stores a large float32 autoencoder's
+weights F-ordered (rows of ``n_features``) when it has more features than
+units, and C-ordered otherwise. This script checks that rule: it fits the same
 ``AutoencoderRefiner(None)`` with each order forced, interleaved round by
 round, and prints the medians (ms per epoch) and the median of the
 per-round ratios F / C. The two orders train the same model (up to
@@ -61,7 +61,7 @@ def fit_in_order(X, n_components, batch_size, n_epochs, order):
     )
 
     def fit():
-        with mock.patch("skrbm._refiner.weight_order", lambda *shape: order):
+        with mock.patch("skrbm._refiner.weight_order", lambda *args: order):
             refiner.fit(X)
 
     return fit
@@ -118,7 +118,7 @@ def main(argv=None):
                     f"{medians['C']:.1f}",
                     f"{medians['F']:.1f}",
                     f"{ratio:.3f}",
-                    weight_order(*shape[:2]),
+                    weight_order(*shape[:2], dtype),
                 ]
             )
             print(format_table(headers, rows[-1:]).splitlines()[-1], flush=True)

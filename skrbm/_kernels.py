@@ -490,21 +490,27 @@ def cross_product(A, B, out):
     return out
 
 
-def weight_order(n_features, n_components):
+def weight_order(n_features, n_components, dtype):
     """Memory order for an autoencoder's ``(n_components, n_features)`` weights.
 
-    The five minibatch products of a backprop step run fastest, with two
-    BLAS threads, when the weights' rows are the longer side: at 784 -> 500
-    units (batch 100, float32) the products ``X W^T`` and ``E W^T`` with a
-    contiguous ``W^T`` and the weight gradients written as
-    ``(n_features, n_components)`` rows take 2.9 instead of 3.4 ms; with
-    fewer features than units the C order is as fast or faster (256 -> 1024:
-    4.7 against 4.8 ms). Small models (:data:`SMALL_MODEL_SIZE`) copy
-    ``W^T`` each step anyway and keep the C order.
+    F order stores the weights as rows of ``n_features``: the products
+    ``X W^T`` and ``E W^T`` of a backprop step then meet a contiguous
+    ``W^T``, ``H W`` a transposed one, and the weight gradients are written
+    as ``(n_features, n_components)`` rows (:func:`cross_product`). Which
+    order is faster depends on OpenBLAS's kernels for each shape, so this
+    is a measured rule (``benchmarks/bench_layout.py``, two BLAS threads):
+    float32 models with more features than units train 5-15% faster in F
+    order (784 -> 500, batch 100: 0.91-0.95x per epoch; 1024 -> 512:
+    0.84x), at worst as fast; float64 gains nothing there, and models with
+    fewer features than units gain nothing in either dtype (256 -> 1024:
+    1.02-1.07x), so they keep the C order. Small models
+    (:data:`SMALL_MODEL_SIZE`) copy ``W^T`` each step anyway and keep the C
+    order too.
 
     Parameters
     ----------
     n_features, n_components : int
+    dtype : numpy dtype
 
     Returns
     -------
@@ -512,7 +518,8 @@ def weight_order(n_features, n_components):
         "F" stores the weights as the transpose of a C-contiguous
         ``(n_features, n_components)`` array.
     """
-    if n_features > n_components and n_features * n_components > SMALL_MODEL_SIZE:
+    large = n_features * n_components > SMALL_MODEL_SIZE
+    if large and n_features > n_components and np.dtype(dtype) == np.float32:
         return "F"
     return "C"
 

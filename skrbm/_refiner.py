@@ -564,7 +564,7 @@ class AutoencoderRefiner(
                 self.estimator_.feature_names_in_ = names
             W, c, b = rbm_weights(self.estimator_, n_features)
             weights = unrolled(W, c, b, rbm_sigma(self.estimator_), self.tied)
-        order = weight_order(*weights[0].shape[::-1])
+        order = weight_order(*weights[0].shape[::-1], X.dtype)
         W_enc, W_dec = (np.array(w, dtype=X.dtype, order=order) for w in weights[::2])
         c, b = (np.array(w, dtype=X.dtype) for w in weights[1::2])
         self.components_ = W_enc

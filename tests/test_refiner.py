@@ -243,25 +243,32 @@ def test_score_of_huge_values_is_infinite_without_warnings(make, patches):
 @pytest.mark.parametrize("tied", [False, True])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_weight_order_changes_speed_not_the_model(tied, dtype, monkeypatch):
-    # 400 -> 350 units is a large model with more features than units: its
-    # weights are stored F-ordered (skrbm._kernels.weight_order). Trained
-    # with the C order instead, the model is the same up to rounding.
+    # 400 -> 350 units is a large model with more features than units: in
+    # float32 its weights are stored F-ordered (skrbm._kernels.weight_order).
+    # Trained in either order, the model is the same up to rounding.
     X = np.random.RandomState(0).standard_normal((300, 400)).astype(dtype)
     params = dict(n_components=350, n_iter=2, tied=tied, random_state=0)
-    fitted = AutoencoderRefiner(None, **params).fit(X)
-    assert fitted.components_.flags.f_contiguous
-    assert fitted.decoder_components_.flags.f_contiguous
-    monkeypatch.setattr("skrbm._refiner.weight_order", lambda *shape: "C")
-    c_ordered = AutoencoderRefiner(None, **params).fit(X)
-    assert c_ordered.components_.flags.c_contiguous
+    default = AutoencoderRefiner(None, **params).fit(X)
+    expected = "F" if dtype == np.float32 else "C"
+    assert default.components_.flags[f"{expected}_CONTIGUOUS"]
+    fitted = {}
+    for order in ("C", "F"):
+        monkeypatch.setattr("skrbm._refiner.weight_order", lambda *_, o=order: o)
+        fitted[order] = AutoencoderRefiner(None, **params).fit(X)
+        for name in ("components_", "decoder_components_"):
+            assert getattr(fitted[order], name).flags[f"{order}_CONTIGUOUS"]
     rtol = 1e-4 if dtype == np.float32 else 1e-10
     for name in ("components_", "decoder_components_", "intercept_visible_"):
         assert_allclose(
-            getattr(fitted, name), getattr(c_ordered, name), rtol=rtol, atol=rtol
+            getattr(fitted["F"], name), getattr(fitted["C"], name), rtol=rtol, atol=rtol
         )
-    # a model saved with C-ordered weights (skrbm 0.1) trains on the same way
-    fitted.partial_fit(X)
-    c_ordered.partial_fit(X)
-    assert c_ordered.components_.flags.c_contiguous
-    assert_allclose(fitted.components_, c_ordered.components_, rtol=rtol, atol=rtol)
-    assert fitted.loss_curve_[-1] == pytest.approx(c_ordered.loss_curve_[-1], rel=rtol)
+    # training goes on the same way in either order (a model saved by skrbm
+    # 0.1 has C-ordered weights)
+    for model in fitted.values():
+        model.partial_fit(X)
+    assert_allclose(
+        fitted["F"].components_, fitted["C"].components_, rtol=rtol, atol=rtol
+    )
+    assert fitted["F"].loss_curve_[-1] == pytest.approx(
+        fitted["C"].loss_curve_[-1], rel=rtol
+    )
