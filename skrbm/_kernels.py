@@ -490,6 +490,11 @@ def cross_product(A, B, out):
     return out
 
 
+#: Smallest weight matrix (``n_features * n_components``) that
+#: :func:`weight_order` stores F-ordered.
+F_ORDER_SIZE = 2**18
+
+
 def weight_order(n_features, n_components, dtype):
     """Memory order for an autoencoder's ``(n_components, n_features)`` weights.
 
@@ -498,14 +503,13 @@ def weight_order(n_features, n_components, dtype):
     ``W^T``, ``H W`` a transposed one, and the weight gradients are written
     as ``(n_features, n_components)`` rows (:func:`cross_product`). Which
     order is faster depends on OpenBLAS's kernels for each shape, so this
-    is a measured rule (``benchmarks/bench_layout.py``, two BLAS threads):
-    float32 models with more features than units train 5-15% faster in F
-    order (784 -> 500, batch 100: 0.91-0.95x per epoch; 1024 -> 512:
-    0.84x), at worst as fast; float64 gains nothing there, and models with
-    fewer features than units gain nothing in either dtype (256 -> 1024:
-    1.02-1.07x), so they keep the C order. Small models
-    (:data:`SMALL_MODEL_SIZE`) copy ``W^T`` each step anyway and keep the C
-    order too.
+    is a measured rule (``benchmarks/bench_layout.py``, two BLAS threads,
+    batch 100, F / C per epoch): float32 models with more features than
+    units and at least :data:`F_ORDER_SIZE` weights train faster in F order
+    (784 -> 500: 0.91-0.96x; 1024 -> 256: 0.96x; 1024 -> 512: 0.84-0.90x);
+    smaller ones gain nothing (784 -> 256: 1.01x), nor do float64 models
+    (784 -> 500: 0.99-1.03x) or models with fewer features than units
+    (256 -> 1024, batch 256: 1.02-1.07x). Those keep the C order.
 
     Parameters
     ----------
@@ -518,8 +522,11 @@ def weight_order(n_features, n_components, dtype):
         "F" stores the weights as the transpose of a C-contiguous
         ``(n_features, n_components)`` array.
     """
-    large = n_features * n_components > SMALL_MODEL_SIZE
-    if large and n_features > n_components and np.dtype(dtype) == np.float32:
+    if (
+        n_features > n_components
+        and n_features * n_components >= F_ORDER_SIZE
+        and np.dtype(dtype) == np.float32
+    ):
         return "F"
     return "C"
 

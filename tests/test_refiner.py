@@ -243,11 +243,11 @@ def test_score_of_huge_values_is_infinite_without_warnings(make, patches):
 @pytest.mark.parametrize("tied", [False, True])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_weight_order_changes_speed_not_the_model(tied, dtype, monkeypatch):
-    # 400 -> 350 units is a large model with more features than units: in
+    # 600 -> 450 units is a large model with more features than units: in
     # float32 its weights are stored F-ordered (skrbm._kernels.weight_order).
     # Trained in either order, the model is the same up to rounding.
-    X = np.random.RandomState(0).standard_normal((300, 400)).astype(dtype)
-    params = dict(n_components=350, n_iter=2, tied=tied, random_state=0)
+    X = np.random.RandomState(0).standard_normal((300, 600)).astype(dtype)
+    params = dict(n_components=450, n_iter=2, tied=tied, random_state=0)
     default = AutoencoderRefiner(None, **params).fit(X)
     expected = "F" if dtype == np.float32 else "C"
     assert default.components_.flags[f"{expected}_CONTIGUOUS"]
