@@ -308,7 +308,10 @@ class AutoencoderRefiner(
     intercepts_ : list of ndarray
         Deep autoencoders only: the bias of every layer.
     components_ : ndarray of shape (n_components, n_features)
-        Encoder weights.
+        Encoder weights. For speed, a float32 model with more features than
+        units and at least 2**18 weights stores them (and the decoder's) in
+        Fortran order, as the transpose of a C-contiguous array: the values
+        are the same, ``np.ascontiguousarray`` gives a C-ordered copy.
     intercept_hidden_ : ndarray of shape (n_components,)
         Encoder (hidden) biases.
     decoder_components_ : ndarray of shape (n_components, n_features)
