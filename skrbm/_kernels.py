@@ -504,12 +504,14 @@ def weight_order(n_features, n_components, dtype):
     as ``(n_features, n_components)`` rows (:func:`cross_product`). Which
     order is faster depends on OpenBLAS's kernels for each shape, so this
     is a measured rule (``benchmarks/bench_layout.py``, two BLAS threads,
-    batch 100, F / C per epoch): float32 models with more features than
-    units and at least :data:`F_ORDER_SIZE` weights train faster in F order
-    (784 -> 500: 0.91-0.96x; 1024 -> 256: 0.96x; 1024 -> 512: 0.84-0.90x);
-    smaller ones gain nothing (784 -> 256: 1.01x), nor do float64 models
-    (784 -> 500: 0.99-1.03x) or models with fewer features than units
-    (256 -> 1024, batch 256: 1.02-1.07x). Those keep the C order.
+    batch 100; the runs are in ``benchmarks/README.md``, "Weight order"):
+    float32 models with more features than units and at least
+    :data:`F_ORDER_SIZE` weights train faster in F order (F / C per epoch,
+    medians over three to six runs: 784 -> 500 0.95, 1000 -> 500 0.95,
+    1024 -> 512 0.88). Smaller ones gain nothing reliably (784 -> 256:
+    0.92-1.08 from run to run), nor do float64 models (784 -> 500:
+    0.99-1.03) or models with fewer features than units (256 -> 1024,
+    batch 256: 0.99-1.07); those keep the C order.
 
     Parameters
     ----------
