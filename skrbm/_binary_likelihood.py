@@ -148,6 +148,7 @@ def base_samples(b, n_samples, rng):
 
 #: The functions of binary visible units, for :mod:`skrbm._likelihood`.
 BINARY = Visibles(
+    "binary",
     log_unnormalized,
     log_partition_exact,
     sample_exact,

@@ -41,20 +41,28 @@ each model-specific function in :mod:`skrbm._binary_likelihood`; a
 likelihood and the sampler here take the one that fits the model.
 """
 
+import hashlib
+import threading
+import warnings
+from collections import OrderedDict
 from collections.abc import Callable
+from functools import partial
 from numbers import Integral, Real
 from typing import NamedTuple
 
 import numpy as np
 from scipy.special import logsumexp
 from sklearn.neural_network import BernoulliRBM
+from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state, check_scalar
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._base import FLOAT_DTYPES, generator_from
 from ._kernels import free_energy, sigmoid
+from ._rbm_base import BaseRBM
 from ._refiner import AutoencoderRefiner, rbm_sigma, rbm_weights
-from ._training import blas_threads
+from ._training import blas_threads, caller_stacklevel
+from .exceptions import AISWarning
 
 #: Largest hidden layer whose 2^H states :func:`log_partition_exact` sums.
 EXACT_MAX_COMPONENTS = 20
@@ -68,6 +76,9 @@ N_CHAINS = 100
 
 # Half-width of the intervals, in standard errors of the mean weight.
 _N_STD_ERRORS = 3.0
+
+#: How many ``log Z`` results :data:`LOG_PARTITION_CACHE` keeps.
+CACHE_SIZE = 16
 
 
 class LogPartition(NamedTuple):
@@ -99,6 +110,120 @@ class LogPartition(NamedTuple):
     upper: float
     reverse: float
     method: str
+
+    @property
+    def reliable(self):
+        """Whether the bracket is finite and holds both point estimates.
+
+        True when the four numbers are finite, ``lower <= upper``, and
+        ``estimate`` and ``reverse`` both lie in ``[lower, upper]``: always
+        for a finite exact value. Computed from the five fields, so results
+        pickled before it existed have it too.
+        """
+        return not bracket_problems(self)
+
+
+def bracket_problems(log_z):
+    """What makes a :class:`LogPartition` unreliable, in words.
+
+    Parameters
+    ----------
+    log_z : LogPartition
+
+    Returns
+    -------
+    problems : list of str
+        Empty when ``log_z.reliable``.
+    """
+    numbers = {name: getattr(log_z, name) for name in log_z._fields[:4]}
+    infinite = [f"{k}={v:.6g}" for k, v in numbers.items() if not np.isfinite(v)]
+    if infinite:
+        verb = "is" if len(infinite) == 1 else "are"
+        return [f"{' and '.join(infinite)} {verb} not finite"]
+    lower, upper = log_z.lower, log_z.upper
+    if lower > upper:
+        return [f"the bracket is empty (lower={lower:.6g} > upper={upper:.6g})"]
+    return [
+        f"{name}={numbers[name]:.6g} lies outside [lower, upper] = "
+        f"[{lower:.6g}, {upper:.6g}]"
+        for name in ("estimate", "reverse")
+        if not lower <= numbers[name] <= upper
+    ]
+
+
+def warn_if_unreliable(log_z, n_temperatures, n_chains):
+    """Issue an :class:`~skrbm.exceptions.AISWarning` for an unreliable ``log_z``.
+
+    Parameters
+    ----------
+    log_z : LogPartition
+    n_temperatures, n_chains : int
+        The AIS settings that gave it, for the advice.
+    """
+    problems = bracket_problems(log_z)
+    if not problems:
+        return
+    if log_z.method == "exact":
+        advice = "The model's parameters are not finite: it may have diverged."
+    else:
+        advice = (
+            f"Run AIS with more n_temperatures (now {n_temperatures}) or "
+            f"n_chains (now {n_chains}). If the bracket stays infinite, or "
+            f"the estimate is very large (here {log_z.estimate:.6g} nats), "
+            "the model may have diverged during training."
+        )
+    what = "exact log Z" if log_z.method == "exact" else "AIS estimate of log Z"
+    warnings.warn(
+        f"The {what} is not reliable: {'; '.join(problems)}. {advice}",
+        AISWarning,
+        stacklevel=caller_stacklevel(),
+    )
+
+
+class ResultCache:
+    """The ``maxsize`` most recently used results, by key; thread-safe.
+
+    Parameters
+    ----------
+    maxsize : int
+    """
+
+    def __init__(self, maxsize):
+        self.maxsize = maxsize
+        self._entries = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, key, compute):
+        """The result stored under ``key``, else ``compute()``, stored.
+
+        A ``key`` of None means "do not cache": ``compute()`` runs.
+        """
+        if key is None:
+            return compute()
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        value = compute()
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
+        return value
+
+    def clear(self):
+        """Forget every result."""
+        with self._lock:
+            self._entries.clear()
+
+    def __iter__(self):
+        with self._lock:
+            return iter(list(self._entries))
+
+
+#: ``log Z`` results by model parameters and settings (:func:`cache_key`).
+LOG_PARTITION_CACHE = ResultCache(CACHE_SIZE)
 
 
 def _unit_variance(b, sigma):
@@ -470,8 +595,10 @@ class Visibles(NamedTuple):
 
     Each takes and returns what its Gaussian version in this module does
     (the ``sigma`` of the Gaussian functions is None for binary units).
+    ``name`` tells the kinds apart, e.g. in cache keys.
     """
 
+    name: str
     log_unnormalized: Callable
     log_partition_exact: Callable
     sample_exact: Callable
@@ -482,6 +609,7 @@ class Visibles(NamedTuple):
 
 
 GAUSSIAN = Visibles(
+    "gaussian",
     log_unnormalized,
     log_partition_exact,
     sample_exact,
@@ -502,48 +630,145 @@ def visibles_of(rbm):
     return GAUSSIAN
 
 
-def _model_parameters(rbm):
-    """``W, b, c, sigma`` of a fitted Gaussian-Bernoulli RBM, float64, checked.
+_REFINER_HAS_NO_DENSITY = (
+    "An AutoencoderRefiner is an autoencoder and defines no probability "
+    "density. Compute the likelihood of the RBM it was pretrained from, "
+    "its estimator_ attribute, instead."
+)
 
-    ``sigma`` (the visible standard deviations) is None for unit variance.
+
+def density_model(estimator, X=None):
+    """The RBM whose density ``estimator`` is, and ``X`` in that RBM's units.
+
+    A :class:`~sklearn.pipeline.Pipeline` gives its last step, which must be
+    an RBM, and ``X`` transformed by the steps before it (no Jacobian); any
+    other estimator is returned as it is, with ``X``.
+
+    Parameters
+    ----------
+    estimator : estimator or Pipeline
+    X : array-like of shape (n_samples, n_features), optional
+
+    Returns
+    -------
+    rbm : estimator
+    X : array-like or None
+
+    Raises
+    ------
+    TypeError
+        If the pipeline's last step is not a GaussianRBM, BinaryRBM or
+        BernoulliRBM.
     """
-    if isinstance(rbm, AutoencoderRefiner):
+    if not isinstance(estimator, Pipeline):
+        return estimator, X
+    name, rbm = estimator.steps[-1]
+    if not isinstance(rbm, (BaseRBM, BernoulliRBM)):
+        refiner = isinstance(rbm, AutoencoderRefiner)
         raise TypeError(
-            "An AutoencoderRefiner is an autoencoder and defines no probability "
-            "density. Compute the likelihood of the RBM it was pretrained from, "
-            "its estimator_ attribute, instead."
+            "A pipeline has a likelihood when it ends in an RBM (GaussianRBM, "
+            f"BinaryRBM or BernoulliRBM); its last step {name!r} is "
+            f"{type(rbm).__name__}. " + (_REFINER_HAS_NO_DENSITY if refiner else "")
         )
+    if X is not None and len(estimator) > 1:
+        X = estimator[:-1].transform(X)
+    return rbm, X
+
+
+class DensityModel(NamedTuple):
+    """What the density of a fitted RBM depends on: float64 parameters, units."""
+
+    W: np.ndarray  # (n_components, n_features)
+    b: np.ndarray  # (n_features,), visible bias
+    c: np.ndarray  # (n_components,), hidden bias
+    sigma: np.ndarray | None  # (n_features,), visible std; None for unit
+    visibles: Visibles
+
+
+def _model_parameters(rbm):
+    """The :class:`DensityModel` of a fitted RBM, checked."""
+    if isinstance(rbm, AutoencoderRefiner):
+        raise TypeError(_REFINER_HAS_NO_DENSITY)
     check_is_fitted(rbm)
     n_features = getattr(rbm, "n_features_in_", np.shape(rbm.components_)[1])
     W, c, b = rbm_weights(rbm, n_features)
     W, b, c = (np.asarray(a, dtype=np.float64) for a in (W, b, c))
-    return W, b, c, rbm_sigma(rbm)
+    return DensityModel(W, b, c, rbm_sigma(rbm), visibles_of(rbm))
 
 
 def _check_count(value, name, minimum):
     check_scalar(value, name, Integral, min_val=minimum)
 
 
-def compute_log_partition(rbm, method, n_temperatures, n_chains, random_state):
-    """Body of :func:`skrbm.metrics.log_partition`."""
-    if method not in {"auto", "exact", "ais"}:
-        raise ValueError(
-            f"method must be 'auto', 'exact' or 'ais'; got {method!r} instead."
-        )
-    W, b, c, sigma = _model_parameters(rbm)
-    visibles = visibles_of(rbm)
-    if method == "exact" or (method == "auto" and W.shape[0] <= EXACT_MAX_COMPONENTS):
+def _digest(arrays):
+    """A digest of the arrays' shapes, dtypes and values (None allowed)."""
+    digest = hashlib.blake2b(digest_size=20)
+    for a in arrays:
+        if a is None:
+            digest.update(b"None;")
+            continue
+        a = np.ascontiguousarray(a)
+        digest.update(f"{a.dtype.str}{a.shape};".encode())
+        digest.update(a.data)
+    return digest.hexdigest()
+
+
+def cache_key(model, exact, n_temperatures, n_chains, random_state):
+    """Key of a ``log Z`` result in :data:`LOG_PARTITION_CACHE`, or None.
+
+    The result is a function of the key: the parameters' values (not the
+    estimator's identity, so that ``fit``, ``partial_fit`` and changes in
+    place count as new models), the kind of visible unit and, for AIS, its
+    settings and integer seed. AIS seeded by None or by a random state
+    instance draws new numbers on each call: it has no key.
+    """
+    parameters = (model.visibles.name, _digest(model[:4]))
+    if exact:
+        return (*parameters, "exact")
+    if not isinstance(random_state, Integral):
+        return None
+    return (*parameters, "ais", n_temperatures, n_chains, int(random_state))
+
+
+def computed_log_partition(model, exact, n_temperatures, n_chains, random_state):
+    """``log Z`` of a :class:`DensityModel`, exactly or by :func:`ais`."""
+    W, b, c, sigma, visibles = model
+    if exact:
         log_z = visibles.log_partition_exact(W, b, c, sigma)
         return LogPartition(log_z, log_z, log_z, log_z, "exact")
-    _check_count(n_temperatures, "n_temperatures", 2)
-    _check_count(n_chains, "n_chains", 2)
     rng = generator_from(check_random_state(random_state))
     return ais(W, b, c, n_temperatures, n_chains, rng, sigma, visibles)
 
 
-def log_likelihood_of(rbm, X, method, log_partition, random_state):
+def compute_log_partition(estimator, method, n_temperatures, n_chains, random_state):
+    """Body of :func:`skrbm.metrics.log_partition`.
+
+    Results are looked up in, and stored into, :data:`LOG_PARTITION_CACHE`
+    (:func:`cache_key`); an unreliable one warns on each call.
+    """
+    if method not in {"auto", "exact", "ais"}:
+        raise ValueError(
+            f"method must be 'auto', 'exact' or 'ais'; got {method!r} instead."
+        )
+    model = _model_parameters(density_model(estimator)[0])
+    exact = method == "exact" or (
+        method == "auto" and model.W.shape[0] <= EXACT_MAX_COMPONENTS
+    )
+    if not exact:
+        _check_count(n_temperatures, "n_temperatures", 2)
+        _check_count(n_chains, "n_chains", 2)
+    settings = (exact, n_temperatures, n_chains, random_state)
+    result = LOG_PARTITION_CACHE.get_or_compute(
+        cache_key(model, *settings), partial(computed_log_partition, model, *settings)
+    )
+    warn_if_unreliable(result, n_temperatures, n_chains)
+    return result
+
+
+def log_likelihood_of(estimator, X, method, log_partition, random_state):
     """Body of :func:`skrbm.metrics.log_likelihood`."""
-    W, b, c, sigma = _model_parameters(rbm)
+    rbm, X = density_model(estimator, X)
+    W, b, c, sigma, visibles = _model_parameters(rbm)
     X = validate_data(rbm, X, reset=False, dtype=FLOAT_DTYPES)
     if log_partition is None:
         log_partition = compute_log_partition(
@@ -556,16 +781,15 @@ def log_likelihood_of(rbm, X, method, log_partition, random_state):
             "log_partition must be the result of skrbm.metrics.log_partition or a "
             f"number; got {type(log_partition).__name__}."
         )
-    return visibles_of(rbm).log_unnormalized(X, W, b, c, sigma) - log_partition
+    return visibles.log_unnormalized(X, W, b, c, sigma) - log_partition
 
 
 def gibbs_samples(rbm, n_samples, n_steps, thin, init, random_state):
     """Body of :meth:`GaussianRBM.sample <skrbm.GaussianRBM.sample>`."""
-    _model_parameters(rbm)
+    visibles = _model_parameters(rbm).visibles
     _check_count(n_samples, "n_samples", 1)
     _check_count(n_steps, "n_steps", 0)
     _check_count(thin, "thin", 1)
-    visibles = visibles_of(rbm)
     # in units of sigma the model has unit variance (GaussianRBM._unit_model)
     W, c, b, sigma = rbm._unit_model(rbm.components_.dtype)
     rng = generator_from(check_random_state(random_state))

@@ -9,14 +9,14 @@ skips. :func:`gabor_fit` measures how edge-like (Gabor-like) filters are.
 :func:`log_partition`, :func:`log_likelihood` and
 :func:`log_likelihood_scorer` say how probable data is under a fitted
 :class:`~skrbm.GaussianRBM` or :class:`~skrbm.BinaryRBM` (or scikit-learn's
-:class:`~sklearn.neural_network.BernoulliRBM`), in nats: exactly for small
-hidden layers, by annealed importance sampling with a bracket otherwise.
+:class:`~sklearn.neural_network.BernoulliRBM`), alone or at the end of a
+:class:`~sklearn.pipeline.Pipeline`, in nats: exactly for small hidden
+layers, by annealed importance sampling with a bracket otherwise.
 """
 
 import warnings
 
 import numpy as np
-from sklearn.pipeline import Pipeline
 from sklearn.utils import deprecated
 
 from ._filters import as_filters
@@ -200,8 +200,9 @@ def log_partition(
 
     Parameters
     ----------
-    rbm : GaussianRBM, BinaryRBM or sklearn.neural_network.BernoulliRBM
-        A fitted RBM.
+    rbm : GaussianRBM, BinaryRBM, sklearn.neural_network.BernoulliRBM or Pipeline
+        A fitted RBM, or a fitted pipeline ending in one (its last step's
+        ``log Z``).
     method : {"auto", "exact", "ais"}, default="auto"
         ``"exact"`` needs ``n_components <= 20``; ``"auto"`` is exact when it
         can be and AIS otherwise.
@@ -217,13 +218,22 @@ def log_partition(
     -------
     result : LogPartition
         ``estimate``, ``lower``, ``upper``, ``reverse`` and ``method``. When
-        exact, all four numbers are the exact value.
+        exact, all four numbers are the exact value. ``result.reliable``
+        says whether the bracket can be trusted (Notes).
 
     Raises
     ------
     ValueError
         If ``method="exact"`` and the model has more than 20 hidden units,
         or ``n_temperatures`` or ``n_chains`` is below 2.
+    TypeError
+        If a pipeline's last step is not an RBM.
+
+    Warns
+    -----
+    AISWarning
+        When the result is not ``reliable``
+        (:class:`skrbm.exceptions.AISWarning`).
 
     Notes
     -----
@@ -242,6 +252,26 @@ def log_partition(
     ``[lower, upper]`` holds ``log Z`` unless the chains are far from
     equilibrium. Use ``upper`` for a conservative (pessimistic)
     log-likelihood.
+
+    **When not to trust it.** With too few temperatures or chains, or on a
+    model whose weights have grown very large (training diverged), the
+    weights can be so spread that a side has no finite end
+    (``lower=-inf`` or ``upper=inf``), or forward and reverse AIS
+    disagree: ``lower > upper``, or a point estimate outside
+    ``[lower, upper]``. ``result.reliable`` is then False and an
+    :class:`~skrbm.exceptions.AISWarning` says what is wrong; rerun with
+    more ``n_temperatures`` or ``n_chains``, and if the bracket stays
+    infinite, check the model for divergence. A reliable bracket is still
+    no proof: chains that all miss a mode of the model agree on a wrong
+    value.
+
+    **Cache.** Results are kept for the 16 most recently used models and
+    settings, keyed on a digest of the model's parameter values (so that
+    ``fit``, ``partial_fit`` or a change of ``components_`` in place gives
+    a new key), the kind of visible unit and, for AIS, ``n_temperatures``,
+    ``n_chains`` and ``random_state``. AIS is cached only for an integer
+    ``random_state``: with None or a random state instance each call draws
+    new numbers, as it would without the cache.
 
     References
     ----------
@@ -278,12 +308,15 @@ def log_likelihood(rbm, X, *, method="auto", log_partition=None, random_state=No
 
     Parameters
     ----------
-    rbm : GaussianRBM, BinaryRBM or sklearn.neural_network.BernoulliRBM
-        A fitted RBM.
+    rbm : GaussianRBM, BinaryRBM, sklearn.neural_network.BernoulliRBM or Pipeline
+        A fitted RBM, or a fitted pipeline ending in one.
     X : array-like of shape (n_samples, n_features)
-        Data, in the units the RBM was trained on.
+        Data, in the units the RBM was trained on; for a pipeline, as given
+        to the pipeline (the steps before the RBM transform it).
     method : {"auto", "exact", "ais"}, default="auto"
-        How to compute ``log Z`` when ``log_partition`` is not given.
+        How to compute ``log Z`` when ``log_partition`` is not given, with
+        the default AIS settings of :func:`log_partition` (and its cache
+        and :class:`~skrbm.exceptions.AISWarning`).
     log_partition : LogPartition or float, optional
         A precomputed ``log Z`` (its ``estimate``), reused as it is; pass
         ``result.upper`` for a conservative log-likelihood.
@@ -301,7 +334,9 @@ def log_likelihood(rbm, X, *, method="auto", log_partition=None, random_state=No
 
     Notes
     -----
-    This is a density: its value depends on the units of ``X``. For data
+    This is a density: its value depends on the units of ``X``. For a
+    pipeline it is the density of what the RBM sees, the output of the
+    steps before it; no Jacobian of those steps is added. For data
     standardized by a :class:`~sklearn.preprocessing.StandardScaler`, the
     log-likelihood of the original data is this minus
     ``np.sum(np.log(scaler.scale_))`` (the log-Jacobian of the scaling).
@@ -331,13 +366,19 @@ def log_likelihood_scorer(estimator, X, y=None, *, method="auto", random_state=0
 
     Usable as ``GridSearchCV(scoring=log_likelihood_scorer)``. For a
     :class:`~sklearn.pipeline.Pipeline`, ``X`` goes through every step but
-    the last, which must be a fitted RBM. ``log Z`` is computed once per
-    call, that is once per fitted model and scored split. Bind other
-    arguments with :func:`functools.partial`.
+    the last, which must be a fitted RBM, as in :func:`log_likelihood`.
+    Bind other arguments with :func:`functools.partial`.
+
+    ``log Z`` is cached (see :func:`log_partition`): with the default
+    integer ``random_state``, scoring one fitted model again, on the test
+    split, the training split (``return_train_score=True``) or another
+    data set, reuses its ``log Z``. The cache keeps the 16 most recently
+    used values in the process that scores, keyed on a digest of the
+    model's parameter values, so a refit or ``partial_fit`` computes anew.
 
     Parameters
     ----------
-    estimator : GaussianRBM or Pipeline
+    estimator : GaussianRBM, BinaryRBM, sklearn.neural_network.BernoulliRBM or Pipeline
         A fitted RBM, or a fitted pipeline ending in one.
     X : array-like of shape (n_samples, n_features)
         Held-out data, as given to the estimator.
@@ -346,7 +387,8 @@ def log_likelihood_scorer(estimator, X, y=None, *, method="auto", random_state=0
     method : {"auto", "exact", "ais"}, default="auto"
         How to compute ``log Z``.
     random_state : int, RandomState instance or None, default=0
-        Seeds AIS; fixed by default so that the scores are reproducible.
+        Seeds AIS; fixed by default so that the scores are reproducible
+        (and cached).
 
     Returns
     -------
@@ -377,9 +419,5 @@ def log_likelihood_scorer(estimator, X, y=None, *, method="auto", random_state=0
     >>> search.best_params_
     {'n_components': 4}
     """
-    if isinstance(estimator, Pipeline):
-        if len(estimator) > 1:
-            X = estimator[:-1].transform(X)
-        estimator = estimator[-1]
     scores = log_likelihood_of(estimator, X, method, None, random_state)
     return float(np.mean(scores))
