@@ -12,6 +12,34 @@ from ._training import EarlyStopping, Schedule, train
 
 FLOAT_DTYPES = (np.float64, np.float32)
 
+
+def float_dtypes(X):
+    """The dtypes validation may keep ``X`` in: float16 becomes float32.
+
+    scikit-learn's validation turns any dtype outside :data:`FLOAT_DTYPES`
+    into float64; float16 data (an array, or a DataFrame of float16
+    columns) go to float32 instead, the nearest dtype the kernels support,
+    so half-precision input is not trained at four times its width.
+
+    Parameters
+    ----------
+    X : array-like
+
+    Returns
+    -------
+    dtype : type or tuple of types
+        ``np.float32``, or :data:`FLOAT_DTYPES`.
+    """
+    dtypes = getattr(X, "dtypes", None)  # DataFrame: one dtype per column
+    if dtypes is None or isinstance(dtypes, np.dtype):
+        dtypes = [getattr(X, "dtype", None)]
+    try:
+        dtype = np.result_type(*dtypes)
+    except (TypeError, ValueError):  # no dtypes, or pandas extension dtypes
+        return FLOAT_DTYPES
+    return np.float32 if dtype == np.float16 else FLOAT_DTYPES
+
+
 OPTIMIZER_CONSTRAINTS = {
     "learning_rate": [Interval(Real, 0, None, closed="neither")],
     "momentum": [Interval(Real, 0, 1, closed="left")],
@@ -45,7 +73,7 @@ def check_hidden(H, n_components):
     -------
     H : ndarray, float32 or float64, C-contiguous and finite.
     """
-    H = check_array(H, dtype=FLOAT_DTYPES, order="C", input_name="X")
+    H = check_array(H, dtype=float_dtypes(H), order="C", input_name="X")
     if H.shape[1] != n_components:
         raise ValueError(
             f"X has {H.shape[1]} features, but inverse_transform is expecting "
@@ -120,7 +148,7 @@ class MinibatchMixin:
             self,
             X,
             reset=reset,
-            dtype=FLOAT_DTYPES,
+            dtype=float_dtypes(X),
             order="C",
             ensure_min_samples=min_samples,
         )

@@ -1,9 +1,13 @@
 """Bernoulli-Bernoulli Restricted Boltzmann Machine: binary visible units."""
 
+import warnings
+
 import numpy as np
 
+from ._checks import median_variance, outside_unit_interval, whole_numbers
+from ._rbm import UNSCALED_SAMPLE_ROWS, UNSCALED_VARIANCE
 from ._rbm_base import BaseRBM
-from ._training import sample_rows
+from ._training import caller_stacklevel, sample_rows
 
 #: Visible base rates are clipped to ``[BASE_RATE_CLIP, 1 - BASE_RATE_CLIP]``
 #: before their logit becomes the initial visible bias, so that a feature
@@ -14,7 +18,60 @@ BASE_RATE_CLIP = 1e-3
 
 def _outside_unit_interval(X):
     rows = sample_rows(X)
-    return bool(rows.min() < 0 or rows.max() > 1)
+    return outside_unit_interval(rows.min(), rows.max())
+
+
+def unscaled_signature(rows):
+    """What makes data outside ``[0, 1]`` look unscaled, or None.
+
+    Whole numbers (grey levels such as 0-255 or 0-16, counts), or a median
+    variance above :data:`~skrbm._rbm.UNSCALED_VARIANCE`, the bound of
+    GaussianRBM's own warning (a feature within ``[0, 1]`` has a variance
+    of at most 1/4). Real values of unit scale that merely leave ``[0, 1]``,
+    which scikit-learn's estimator checks give every transformer, are not.
+
+    Parameters
+    ----------
+    rows : ndarray of shape (n_rows, n_features)
+        A sample of the data's rows.
+
+    Returns
+    -------
+    signature : str or None
+        Its description, for the warning.
+    """
+    if whole_numbers(rows):
+        return "whole numbers, such as grey levels or counts"
+    variance = median_variance(rows)
+    if variance > UNSCALED_VARIANCE:
+        return f"a median feature variance of {variance:.3g}"
+    return None
+
+
+def warn_if_not_unit_interval(X):
+    """Warn when binary visible units are given unscaled data.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Training data; their range is taken over every entry.
+    """
+    low, high = X.min(), X.max()
+    if not outside_unit_interval(low, high):
+        return
+    signature = unscaled_signature(sample_rows(X, UNSCALED_SAMPLE_ROWS))
+    if signature is None:
+        return
+    warnings.warn(
+        f"BinaryRBM's training data run from {low:.3g} to {high:.3g}, outside "
+        f"[0, 1], and look unscaled ({signature}). Its visible units are "
+        "binary: contrastive divergence reads each value as the probability "
+        "of a 1, and values beyond [0, 1] drive the weights without bound. "
+        "Scale each feature to [0, 1] first, e.g. make_pipeline(MinMaxScaler(), "
+        "BinaryRBM(...)), or divide grey levels by their maximum.",
+        UserWarning,
+        stacklevel=caller_stacklevel(),
+    )
 
 
 class BinaryRBM(BaseRBM):
@@ -37,7 +94,17 @@ class BinaryRBM(BaseRBM):
     scikit-learn's estimator checks train every transformer on unbounded
     data; outside ``[0, 1]`` the free energy and the likelihood are still
     computed by their formulas, but no longer mean a probability, and the
-    divergence warning suggests a :class:`~sklearn.preprocessing.MinMaxScaler`.
+    weights grow with the data's scale (32 units, 20 epochs on digits: the
+    largest weight is 0.63 on grey levels scaled to ``[0, 1]``, 388 on the
+    raw 0-16 and 6700 on 0-255). :meth:`fit` and the first
+    :meth:`partial_fit` therefore warn (``UserWarning``, suggesting a
+    :class:`~sklearn.preprocessing.MinMaxScaler`) when the data leave
+    ``[0, 1]`` by more than ``1e-6`` (float rounding) *and* look unscaled:
+    whole numbers (grey levels, counts), or a median feature variance over
+    100, the bound of :class:`GaussianRBM`'s unscaled-data warning. Real
+    values of unit scale that merely leave ``[0, 1]`` (standardized data,
+    and the estimator checks' data) train without that warning; should
+    they diverge, the divergence warning suggests the scaler.
 
     **Compared with scikit-learn's BernoulliRBM**, which is the same model:
     classical momentum; weight decay (L2, or L1 by a proximal step that
@@ -211,6 +278,10 @@ class BinaryRBM(BaseRBM):
 
     _binary_visibles = True
     _auto_learning_rates = (0.01, 0.01)
+
+    def _initialize(self, X, random_state):
+        warn_if_not_unit_interval(X)
+        super()._initialize(X, random_state)
 
     def _initial_visible_bias(self, X):
         rate = np.clip(X.mean(axis=0), BASE_RATE_CLIP, 1 - BASE_RATE_CLIP)

@@ -7,6 +7,7 @@ from typing import ClassVar
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from ._checks import median_variance, warn_if_extreme
 from ._compat import Interval
 from ._rbm_base import BaseRBM
 from ._training import caller_stacklevel, sample_rows
@@ -59,7 +60,7 @@ def warn_if_unscaled(X):
     X : ndarray of shape (n_samples, n_features)
         Training data.
     """
-    variance = float(np.median(sample_rows(X, UNSCALED_SAMPLE_ROWS).var(axis=0)))
+    variance = median_variance(sample_rows(X, UNSCALED_SAMPLE_ROWS))
     if variance > UNSCALED_VARIANCE:
         warnings.warn(
             f"The training data's features have a median variance of "
@@ -381,6 +382,8 @@ class GaussianRBM(BaseRBM):
         return np.exp(self._log_variance)
 
     def _initialize(self, X, random_state):
+        # before learn_variance too: an extreme entry would set its variance
+        warn_if_extreme(X)
         self._log_variance = None
         if self.learn_variance:
             log_variance = initial_log_variance(X)

@@ -25,14 +25,22 @@ from _helpers import (
     fitted_arrays,
     make_X,
     small_autoencoder,
+    small_binary_rbm,
     small_rbm,
     small_refiner,
 )
-from numpy.testing import assert_array_equal
+from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.utils import get_tags
 
 from skrbm import AutoencoderRefiner, BinaryRBM, GaussianRBM
+from skrbm._checks import (
+    EXTREME_RATIO,
+    ROBUST_SAMPLE_ROWS,
+    extreme_ratios,
+    robust_scale,
+)
+from skrbm._training import sample_rows
 
 
 def _with(value):
@@ -425,3 +433,204 @@ def test_diverging_partial_fit_restores_the_model_and_warns(name, dtype):
     after = fitted_arrays(model)
     for key, array in before.items():
         assert_array_equal(after[key], array, err_msg=key)
+
+
+# --- extreme entries ----------------------------------------------------------
+
+
+def _one_extreme_entry(dtype=np.float64):
+    X = make_X(200, N_FEATURES, dtype=dtype)
+    X[7, 2] = 1e30
+    return X
+
+
+def _user_warnings(record):
+    return [str(w.message) for w in record if w.category is UserWarning]
+
+
+@pytest.mark.parametrize("learn_variance", [False, True])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_one_extreme_entry_warns_naming_feature_distance_and_remedies(
+    learn_variance, dtype
+):
+    rbm = small_rbm(learn_variance=learn_variance)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        rbm.fit(_one_extreme_entry(dtype))
+    messages = _user_warnings(record)
+    assert len(messages) == 1
+    message = messages[0]
+    assert message.startswith("The training data have 1 extreme entry")
+    # N(0, 1) columns: the robust scale is about 1, so 1e30 is ~1e30 scales out
+    assert "of its feature: feature 2 (1.01e+30 robust scales)." in message
+    for remedy in ("np.clip", "RobustScaler", "remove"):
+        assert remedy in message
+    warning = next(w for w in record if w.category is UserWarning)
+    assert warning.filename == __file__
+
+
+def test_extreme_entries_are_counted_per_feature():
+    X = make_X(300, N_FEATURES)
+    X[[4, 9, 20], 1] = [-1e6, 5e5, 3e4]
+    X[11, 5] = 1e8
+    with pytest.warns(UserWarning) as record:
+        small_rbm().fit(X)
+    message = str(record[0].message)
+    assert message.startswith("The training data have 4 extreme entries, more than")
+    assert (
+        "of their feature: features 5 (1.12e+08 robust scales), "
+        "1 (8.97e+05 robust scales). "
+    ) in message
+
+
+def test_robust_scale_of_gaussian_sparse_and_constant_features():
+    rng = np.random.RandomState(0)
+    rows = np.zeros((1000, 4))
+    rows[:, 0] = 3 * rng.standard_normal(1000) + 5
+    rows[::50, 1] = 2.0  # 2% of ones: IQR 0, the moving entries are 2 away
+    rows[:, 3] = 7.0  # constant: the other features' median scale
+    rows[5, 2] = 1e30  # a single entry moves
+    median, scale = robust_scale(rows)
+    assert_allclose(median, [5.0, 0.0, 0.0, 7.0], atol=0.2)
+    assert abs(scale[0] - 3.0) < 0.15
+    assert scale[1] == 2.0
+    assert scale[2] == 1e30
+    assert scale[3] == np.median(scale[:3])
+
+
+def test_extreme_ratios_take_every_row():
+    X = np.zeros((5, 2))
+    X[3] = [-8.0, 4.0]
+    assert_array_equal(extreme_ratios(X, np.zeros(2), np.array([2.0, 4.0])), [4, 1])
+
+
+def _student_t():
+    return np.random.RandomState(0).standard_t(3, size=(100_000, 64))
+
+
+def _laplace():
+    return np.random.RandomState(0).laplace(size=(100_000, 64))
+
+
+def _standardized_digits():
+    from sklearn.datasets import load_digits
+    from sklearn.preprocessing import StandardScaler
+
+    return StandardScaler().fit_transform(load_digits().data)
+
+
+def _whitened_log_patches():
+    from skrbm import ZCAWhitening
+    from skrbm.datasets import load_natural_patches
+
+    X = load_natural_patches(20_000, standardize=False, random_state=0)
+    return ZCAWhitening(epsilon=1e-3).fit_transform(np.log(X + 0.01))
+
+
+# the largest ratio each reaches, measured: the threshold is 2000
+HEAVY_TAILED = {
+    "student-t3": (_student_t, 239.6),
+    "laplace": (_laplace, 17.23),
+    "standardized-digits": (_standardized_digits, 10.8),
+    "whitened-log-patches": (_whitened_log_patches, 179.5),
+}
+
+
+@pytest.mark.parametrize("name", HEAVY_TAILED)
+def test_heavy_tailed_data_are_not_extreme(name):
+    build, largest = HEAVY_TAILED[name]
+    X = build()
+    ratios = extreme_ratios(X, *robust_scale(sample_rows(X, ROBUST_SAMPLE_ROWS)))
+    assert ratios.max() == pytest.approx(largest, rel=1e-3)
+    assert ratios.max() < EXTREME_RATIO / 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        small_rbm(n_iter=1).fit(X[:2000])
+
+
+# --- BinaryRBM data outside [0, 1] ----------------------------------------------
+
+
+def _grey_levels(top):
+    from sklearn.datasets import load_digits
+
+    return np.rint(load_digits().data[:300] * (top / 16))
+
+
+@pytest.mark.parametrize(
+    "X, shown",
+    [
+        (
+            _grey_levels(255),
+            "from 0 to 255, outside [0, 1], and look unscaled (whole numbers",
+        ),
+        (
+            _grey_levels(16),
+            "from 0 to 16, outside [0, 1], and look unscaled (whole numbers",
+        ),
+        (
+            np.random.RandomState(0).uniform(0, 255, (300, 8)),
+            "from 0.0188 to 255, outside [0, 1], and look unscaled (a median "
+            "feature variance of 5.61e+03)",
+        ),
+    ],
+    ids=["grey-levels-255", "digits-0-16", "real-values-0-255"],
+)
+def test_binary_rbm_warns_on_unscaled_data_naming_minmaxscaler(X, shown):
+    with pytest.warns(UserWarning, match=r"outside \[0, 1\]") as record:
+        small_binary_rbm().fit(X)
+    assert len(record) == 1
+    message = str(record[0].message)
+    assert shown in message
+    assert "MinMaxScaler" in message
+    assert record[0].filename == __file__
+
+
+def test_binary_rbm_warns_on_whole_numbers_just_past_one():
+    X = np.random.RandomState(0).randint(0, 3, (50, 4)).astype(float)
+    with pytest.warns(UserWarning, match=r"from 0 to 2, .*whole numbers"):
+        small_binary_rbm().fit(X)
+
+
+def test_binary_rbm_accepts_rounding_past_the_unit_interval():
+    X = np.random.RandomState(0).uniform(size=(50, 4)).astype(np.float32)
+    X[0, 0], X[1, 1] = np.float32(1 + 1e-7), np.float32(-1e-7)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        small_binary_rbm().fit(X)
+
+
+def test_binary_rbm_does_not_warn_on_real_valued_data_of_unit_scale():
+    # the data scikit-learn's estimator checks train every transformer on
+    rng = np.random.RandomState(0)
+    for X in (rng.normal(loc=100, size=(100, 2)), 3 * rng.uniform(size=(20, 3))):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            small_binary_rbm().fit(X)
+
+
+# --- float16 ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", FACTORIES)
+@pytest.mark.parametrize("container", ["ndarray", "dataframe"])
+def test_float16_trains_and_transforms_in_float32(name, container):
+    X16 = make_X(dtype=np.float16)
+    X = X16
+    if container == "dataframe":
+        X = pd.DataFrame(X16, columns=[f"f{i}" for i in range(N_FEATURES)])
+    model = FACTORIES[name]().fit(X)
+    as_float32 = FACTORIES[name]().fit(X16.astype(np.float32))
+    for key, array in fitted_arrays(model).items():
+        assert array.dtype == np.float32, key
+        assert_array_equal(array, fitted_arrays(as_float32)[key], err_msg=key)
+    assert model.transform(X).dtype == np.float32
+    assert model.reconstruct(X).dtype == np.float32
+    H = model.transform(X).astype(np.float16)
+    assert model.inverse_transform(H).dtype == np.float32
+
+
+@pytest.mark.parametrize("name", FACTORIES)
+def test_first_partial_fit_on_float16_keeps_float32(name):
+    model = FACTORIES[name]().partial_fit(make_X(dtype=np.float16))
+    assert model.components_.dtype == np.float32
