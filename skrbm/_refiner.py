@@ -11,6 +11,7 @@ from sklearn.base import (
     TransformerMixin,
     clone,
 )
+from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
@@ -143,6 +144,29 @@ def is_stack(estimator):
     return isinstance(estimator, (list, tuple, Pipeline))
 
 
+def layers_of(stack):
+    """The layers of a stack (list, tuple or Pipeline), bottom first."""
+    if isinstance(stack, Pipeline):
+        return [step for _, step in stack.steps]
+    return list(stack)
+
+
+def frozen_stack(estimator):
+    """The fitted stack a ``FrozenEstimator`` wraps, or None.
+
+    Parameters
+    ----------
+    estimator : object
+
+    Returns
+    -------
+    stack : list, tuple, Pipeline or None
+    """
+    if isinstance(estimator, FrozenEstimator) and is_stack(estimator.estimator):
+        return estimator.estimator
+    return None
+
+
 def fit_stack(stack, X):
     """Fit a stack greedily, layer by layer; return its layers, bottom first.
 
@@ -162,7 +186,7 @@ def fit_stack(stack, X):
     """
     if isinstance(stack, Pipeline):
         stack.fit(X)
-        return [step for _, step in stack.steps]
+        return layers_of(stack)
     H = X
     for layer in stack:
         H = layer.fit(H, None).transform(H)
@@ -243,9 +267,15 @@ class AutoencoderRefiner(
         hidden probabilities, and unrolled into a deep autoencoder (see
         Notes); use a Pipeline to reach each layer's parameters from
         :class:`~sklearn.model_selection.GridSearchCV`
-        (``estimator__binaryrbm-1__alpha``). ``None`` trains a randomly
-        initialised autoencoder of ``n_components`` hidden units: the
-        no-pretraining baseline.
+        (``estimator__binaryrbm-1__alpha``). A fitted stack wrapped in a
+        ``FrozenEstimator``, e.g.
+        ``FrozenEstimator(make_pipeline(GaussianRBM(16), BinaryRBM(8)).fit(X))``
+        (or a frozen list or tuple of fitted RBMs), is a prefit stack: no
+        layer is refitted, the refiner unrolls the layers as they are and
+        fine-tunes copies of their weights, so the stack itself is left
+        unchanged (as is a list of individually frozen layers). ``None``
+        trains a randomly initialised autoencoder of ``n_components``
+        hidden units: the no-pretraining baseline.
     n_components : int, list of int or None, default=None
         Hidden units of the code. None means the estimator's own (the top
         layer's for a stack; 100 for ``estimator=None``). An integer with
@@ -393,7 +423,13 @@ class AutoencoderRefiner(
 
     _parameter_constraints: ClassVar[dict] = {
         **OPTIMIZER_CONSTRAINTS,
-        "estimator": [HasMethods(["fit", "transform"]), list, tuple, None],
+        "estimator": [
+            HasMethods(["fit", "transform"]),
+            list,
+            tuple,
+            FrozenEstimator,
+            None,
+        ],
         "n_components": [
             Interval(Integral, 1, None, closed="left"),
             list,
@@ -481,6 +517,7 @@ class AutoencoderRefiner(
         hidden = self.n_components
         return (
             is_stack(self.estimator)
+            or frozen_stack(self.estimator) is not None
             or isinstance(hidden, (list, tuple))
             or self.code_activation == "identity"
         )
@@ -512,7 +549,11 @@ class AutoencoderRefiner(
             coefs, intercepts = random_coefs(sizes, random_state)
         else:
             inner = self._inner_clone()
-            layers = fit_stack(inner if is_stack(inner) else [inner], X)
+            frozen = frozen_stack(inner)
+            if frozen is None:
+                layers = fit_stack(inner if is_stack(inner) else [inner], X)
+            else:
+                layers = layers_of(frozen)
             self.estimator_ = inner
             coefs, intercepts, _ = unroll_stack(stack_layers(layers, n_features))
         self.coefs_ = [np.array(C, dtype=X.dtype, order="C") for C in coefs]

@@ -193,3 +193,63 @@ def test_refit_switches_between_single_layer_and_deep_models(digits):
         assert not hasattr(ae, name)
     ae.set_params(n_components=4).fit(X)
     assert ae.components_.shape == (4, 64) and not hasattr(ae, "coefs_")
+
+
+def _fitted_small_stack(X):
+    # fitted on part of X: refitting on all of X would change every layer
+    return make_pipeline(
+        GaussianRBM(16, n_iter=3, random_state=0),
+        BinaryRBM(8, n_iter=3, learning_rate=0.05, random_state=1),
+    ).fit(X[:600])
+
+
+def _layer_arrays(layers):
+    return [
+        {
+            name: getattr(layer, name).copy()
+            for name in ("components_", "intercept_hidden_", "intercept_visible_")
+        }
+        for layer in layers
+    ]
+
+
+@pytest.mark.parametrize("container", [list, tuple, "pipeline"])
+def test_frozen_fitted_stack_is_unrolled_as_it_is(digits, container):
+    X, _ = digits
+    pipe = _fitted_small_stack(X)
+    layers = [step for _, step in pipe.steps]
+    stack = pipe if container == "pipeline" else container(layers)
+    before = _layer_arrays(layers)
+    ae = AutoencoderRefiner(
+        FrozenEstimator(stack), n_iter=1, learning_rate=1e-12, random_state=0
+    ).fit(X)
+    assert [C.shape for C in ae.coefs_] == [(64, 16), (16, 8), (8, 16), (16, 64)]
+    # the unrolled encoder is the frozen stack; no layer was refitted
+    assert_allclose(ae.transform(X), pipe.transform(X), atol=1e-9)
+    assert_allclose(ae.coefs_[0], layers[0].components_.T, atol=1e-9)
+    assert_allclose(ae.coefs_[3], layers[0].components_, atol=1e-9)
+    for layer, arrays in zip(layers, before, strict=True):
+        for name, array in arrays.items():
+            assert_array_equal(getattr(layer, name), array, err_msg=name)
+
+
+def test_fine_tuning_leaves_the_frozen_stack_unchanged(digits):
+    X, _ = digits
+    pipe = _fitted_small_stack(X)
+    before = _layer_arrays(pipe)
+    start = pipe.transform(X)
+    ae = AutoencoderRefiner(FrozenEstimator(pipe), n_iter=5, random_state=0).fit(X)
+    assert ae.estimator_.estimator is pipe
+    # the unrolled weights were fine-tuned (by up to 0.0072), the layers' not
+    assert np.abs(ae.coefs_[2] - pipe[1].components_).max() > 0.005
+    for layer, arrays in zip(pipe, before, strict=True):
+        for name, array in arrays.items():
+            assert_array_equal(getattr(layer, name), array, err_msg=name)
+    assert_array_equal(pipe.transform(X), start)
+
+
+def test_frozen_stack_keeps_its_code_size(digits):
+    X, _ = digits
+    frozen = FrozenEstimator(_fitted_small_stack(X))
+    with pytest.raises(ValueError, match="frozen estimator keeps its size"):
+        AutoencoderRefiner(frozen, n_components=3).fit(X)
