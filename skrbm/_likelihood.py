@@ -137,9 +137,10 @@ def bracket_problems(log_z):
     """
     numbers = {name: getattr(log_z, name) for name in log_z._fields[:4]}
     infinite = [f"{k}={v:.6g}" for k, v in numbers.items() if not np.isfinite(v)]
+    if len(infinite) == 1:
+        return [f"{infinite[0]} is not finite"]
     if infinite:
-        verb = "is" if len(infinite) == 1 else "are"
-        return [f"{' and '.join(infinite)} {verb} not finite"]
+        return [f"{', '.join(infinite[:-1])} and {infinite[-1]} are not finite"]
     lower, upper = log_z.lower, log_z.upper
     if lower > upper:
         return [f"the bracket is empty (lower={lower:.6g} > upper={upper:.6g})"]
@@ -164,7 +165,10 @@ def warn_if_unreliable(log_z, n_temperatures, n_chains):
     if not problems:
         return
     if log_z.method == "exact":
-        advice = "The model's parameters are not finite: it may have diverged."
+        advice = (
+            "The model's parameters are not finite, or so large that log Z "
+            "overflows: the model may have diverged during training."
+        )
     else:
         advice = (
             f"Run AIS with more n_temperatures (now {n_temperatures}) or "

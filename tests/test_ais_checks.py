@@ -67,6 +67,15 @@ def test_unreliable_bracket_warns_from_log_likelihood(diverged, patches):
     assert scores.shape == (200,)
 
 
+def test_exact_log_z_of_a_model_with_nan_weights_warns(X_small):
+    rbm = GaussianRBM(3, n_iter=1, random_state=0).fit(X_small)
+    rbm.components_[0, 0] = np.nan
+    with pytest.warns(AISWarning, match="estimate=nan, lower=nan, upper=nan and"):
+        result = log_partition(rbm)
+    assert result.method == "exact"
+    assert result.reliable is False
+
+
 def test_ais_warning_is_a_filterable_user_warning(diverged):
     assert issubclass(AISWarning, UserWarning)
     with warnings.catch_warnings():
