@@ -5,10 +5,12 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 from _helpers import FACTORIES, data_methods, make_X, small_rbm, small_refiner
+from joblib import parallel_config
 from numpy.testing import assert_array_equal
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 N_THREADS = 8
 
@@ -66,9 +68,20 @@ SEARCHES = {
 
 
 def _search(name, n_jobs):
+    """A search with one BLAS thread per fit, in this process or in workers.
+
+    joblib gives each worker ``cores // n_jobs`` BLAS threads unless told
+    otherwise; products summed by one thread or by several round
+    differently, so both sides run under the same limit of one.
+    """
     pipeline, grid = SEARCHES[name]
     cv = KFold(3, shuffle=True, random_state=0)
-    return GridSearchCV(pipeline(), grid, cv=cv, n_jobs=n_jobs).fit(_raw_X())
+    search = GridSearchCV(pipeline(), grid, cv=cv, n_jobs=n_jobs)
+    with (
+        threadpool_limits(limits=1, user_api="blas"),
+        parallel_config(backend="loky", inner_max_num_threads=1),
+    ):
+        return search.fit(_raw_X())
 
 
 @pytest.fixture(scope="module", params=list(SEARCHES))

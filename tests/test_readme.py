@@ -5,9 +5,11 @@ and data. A block states an output with a ``# prints ...`` comment on the
 line of its ``print`` call, and the test checks that the block prints it.
 """
 
+import functools
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -37,42 +39,38 @@ def stated_outputs(code):
 
 
 BLOCKS = python_blocks(README_TEXT)
+STATING = [(title, code) for title, code in BLOCKS if stated_outputs(code)]
 
 
-@pytest.fixture(
-    scope="module",
-    params=[code for _, code in BLOCKS],
-    ids=[title for title, _ in BLOCKS],
-)
-def block_run(request, tmp_path_factory):
+@functools.cache
+def run_block(code):
     """A block run once, warnings as errors, in an empty folder of its own."""
-    folder = tmp_path_factory.mktemp("readme_block")
-    script = folder / "block.py"
-    script.write_text(request.param, encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-W", "error", str(script)],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
-    return request.param, result
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "block.py"
+        script.write_text(code, encoding="utf-8")
+        return subprocess.run(
+            [sys.executable, "-W", "error", str(script)],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+        )
 
 
 def test_every_python_block_of_the_readme_is_found():
     assert len(BLOCKS) == README_TEXT.count("```python") > 0
+    assert STATING, "no block states its output"
 
 
-def test_readme_block_runs_in_a_fresh_interpreter(block_run):
-    _, result = block_run
+@pytest.mark.parametrize("code", [c for _, c in BLOCKS], ids=[t for t, _ in BLOCKS])
+def test_readme_block_runs_in_a_fresh_interpreter(code):
+    result = run_block(code)
     assert result.returncode == 0, result.stderr
 
 
-def test_readme_block_prints_what_it_states(block_run):
-    code, result = block_run
-    expected = stated_outputs(code)
-    if not expected:
-        pytest.skip("the block states no output")
+@pytest.mark.parametrize("code", [c for _, c in STATING], ids=[t for t, _ in STATING])
+def test_readme_block_prints_what_it_states(code):
+    result = run_block(code)
     printed = result.stdout.splitlines()
-    for output in expected:
+    for output in stated_outputs(code):
         assert output in printed, result.stdout + result.stderr

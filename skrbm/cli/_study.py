@@ -15,6 +15,7 @@ from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.covariance import EmpiricalCovariance
 from sklearn.frozen import FrozenEstimator
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from .. import AutoencoderRefiner, GaussianRBM
 from ..datasets import load_natural_patches
@@ -46,7 +47,8 @@ class StudyConfig:
     from each RBM by as many Gibbs chains started from noise, after
     ``sample_steps`` steps. ``n_jobs`` processes train the models side by
     side (None: one; -1: one per core), with the same results as one:
-    every model has its own seeds.
+    every model has its own seeds, and is trained and measured with one
+    BLAS thread in whichever process runs it.
     """
 
     penalties: tuple = ("none", "l1", "l2")
@@ -203,17 +205,27 @@ def train_baseline(X_train, X_val, config, progress):
     return baseline, random_ae
 
 
-def _job(key, penalty, X_train, X_val, config):
-    """One model of the study in a worker process, timed, without progress.
+def train_one(penalty, X_train, X_val, config, progress):
+    """One model of the study, trained and measured with one BLAS thread.
 
-    ``penalty`` is ``(name, alpha)``, or None for the baseline.
+    The same thread limit in every process (the main one and joblib's
+    workers, which get one thread per core they share) makes a model's
+    figures the same, bit for bit, whichever process trains it: products
+    summed by one thread or by several round differently.
+
+    ``penalty`` is ``(name, alpha)`` for :func:`study_one`, or None for
+    :func:`train_baseline`.
     """
+    with threadpool_limits(limits=1, user_api="blas"):
+        if penalty is None:
+            return train_baseline(X_train, X_val, config, progress)
+        return study_one(*penalty, X_train, X_val, config, progress)
+
+
+def _job(key, penalty, X_train, X_val, config):
+    """One model of the study in a worker process, timed, without progress."""
     tic = time.perf_counter()
-    silent = Progress(enabled=False)
-    if penalty is None:
-        outcome = train_baseline(X_train, X_val, config, silent)
-    else:
-        outcome = study_one(*penalty, X_train, X_val, config, silent)
+    outcome = train_one(penalty, X_train, X_val, config, Progress(enabled=False))
     return key, outcome, time.perf_counter() - tic
 
 
@@ -237,13 +249,10 @@ def train_models(settings, X_train, X_val, config, progress):
     n_jobs = min(effective_n_jobs(config.n_jobs), len(tasks))
     if n_jobs == 1:
         outcomes = {
-            key: study_one(*penalty, X_train, X_val, config, progress)
-            for key, penalty in settings.items()
+            key: train_one(penalty, X_train, X_val, config, progress)
+            for key, penalty in tasks
         }
-        baseline = None
-        if config.baseline:
-            baseline = train_baseline(X_train, X_val, config, progress)
-        return outcomes, baseline
+        return outcomes, outcomes.pop(BASELINE, None)
     progress.report(
         f"training {len(tasks)} models in {n_jobs} processes: "
         + ", ".join(key for key, _ in tasks)

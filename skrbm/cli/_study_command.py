@@ -97,7 +97,8 @@ def add_study_parser(subparsers):
         type=n_jobs_int,
         default=-1,
         help="processes training the models side by side (-1: one per core; "
-        "the results do not depend on it)",
+        "every model trains with one BLAS thread in any process, so the "
+        "figures do not depend on it, only the seconds)",
     )
     p.add_argument(
         "--quick",
