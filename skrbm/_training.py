@@ -122,7 +122,8 @@ def iter_batches(n_samples, batch_size, order=None):
 def data_scale(X):
     """The data's second moment per value, plus one (for data all zeros)."""
     flat = X.reshape(-1)
-    return float(np.dot(flat, flat)) / flat.size + 1.0
+    with np.errstate(over="ignore"):
+        return float(np.dot(flat, flat)) / flat.size + 1.0
 
 
 #: :func:`error_limit` in units of :func:`data_scale`.
@@ -248,15 +249,18 @@ class DivergenceGuard:
         self.best_loss = best_loss
         self.floor = floor
         self.improved = False
+        self.best_epoch = None
 
     def diverged(self, loss):
         """Whether an epoch with training error ``loss`` blew up."""
-        return not loss <= DIVERGENCE_FACTOR * max(self.best_loss, self.floor)
+        bound = DIVERGENCE_FACTOR * max(self.best_loss, self.floor)
+        return not (np.isfinite(loss) and loss <= bound)
 
-    def update(self, loss):
+    def update(self, loss, epoch):
         """Record a sound epoch; keep its state if it is the best so far."""
         if loss < self.best_loss:
             self.best_loss = loss
+            self.best_epoch = epoch
             self.improved = True
             _restore_state(self.best_state, self.state)
 
@@ -319,8 +323,52 @@ def standardization_advice(X):
     )
 
 
-def _warn_divergence(name, epoch, schedule, X, restored):
-    if schedule.persistent:
+def mean_variance(X):
+    """The squared error per value of predicting every feature by its mean.
+
+    Estimated on :func:`sample_rows` of ``X``, in float64: the error a
+    model must beat to have learned anything.
+    """
+    with np.errstate(all="ignore"):
+        return float(np.mean(sample_rows(X).var(axis=0, dtype=np.float64)))
+
+
+def failure_reason(loss, epoch, variance):
+    """Why a model restored after a divergence is unusable, or None.
+
+    Parameters
+    ----------
+    loss : float or None
+        Training reconstruction error of the restored state (None if it was
+        never measured: the untrained starting point).
+    epoch : int
+        Epochs of training behind the restored state (``n_iter_``).
+    variance : float
+        :func:`mean_variance` of the training data.
+
+    Returns
+    -------
+    reason : str or None
+    """
+    if epoch == 0 or loss is None:
+        return "it is the untrained starting point"
+    if epoch == 1:
+        return (
+            "it had trained for one epoch only, and the epoch after it blew up "
+            "(its parameters may already be far off)"
+        )
+    if not loss < variance:
+        return (
+            f"its reconstruction error ({loss:.4g}) is no lower than the "
+            f"error of predicting every feature by its mean ({variance:.4g})"
+        )
+    return None
+
+
+def _warn_divergence(name, epoch, schedule, X, restored, failure):
+    if not np.isfinite(data_scale(X)):
+        cause = f"the data are too large to train on: their squares overflow {X.dtype}"
+    elif schedule.persistent:
         cause = (
             f"persistent contrastive divergence (PCD) is unstable at "
             f"learning_rate={schedule.learning_rate}; use a lower learning_rate "
@@ -332,11 +380,14 @@ def _warn_divergence(name, epoch, schedule, X, restored):
             "model and data; lower learning_rate or momentum"
         )
     advice = (schedule.advice or standardization_advice)(X)
+    verdict = ""
+    if failure is not None:
+        verdict = f" The fit failed: the restored model is unusable, as {failure}."
     warnings.warn(
         f"{name} diverged at epoch {epoch}: its reconstruction error grew "
         f"past {DIVERGENCE_FACTOR:g} times the lowest seen (or stopped being "
-        f"finite). Training stopped and {restored} was restored. Cause: "
-        f"{cause}.{advice}",
+        f"finite). Training stopped and {restored} was restored.{verdict} "
+        f"Cause: {cause}.{advice}",
         ConvergenceWarning,
         stacklevel=caller_stacklevel(),
     )
@@ -425,15 +476,22 @@ def train(estimator, X, n_epochs, step, schedule, rng, early_stopping=None):
             loss = sse / X.size
             if not (finite and _all_finite(step.params)) or guard.diverged(loss):
                 guard.restore()
-                restored = (
-                    "the epoch with the lowest reconstruction error"
-                    if guard.improved
-                    else "the state before this call"
-                )
-                _warn_divergence(name, epoch, schedule, X, restored)
+                if guard.improved:
+                    restored = "the epoch with the lowest reconstruction error"
+                    failure = failure_reason(
+                        guard.best_loss, guard.best_epoch, mean_variance(X)
+                    )
+                else:
+                    restored = "the state before this call"
+                    failure = failure_reason(
+                        estimator.loss_curve_[-1] if estimator.loss_curve_ else None,
+                        estimator.n_iter_,
+                        mean_variance(X),
+                    )
+                _warn_divergence(name, epoch, schedule, X, restored, failure)
                 diverged = True
                 break
-            guard.update(loss)
+            guard.update(loss, epoch)
             estimator.n_iter_ = epoch
             estimator.loss_curve_.append(loss)
             stop = early_stopping is not None and early_stopping.update(step.state)

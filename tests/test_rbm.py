@@ -245,6 +245,10 @@ def test_diverged_fit_returns_its_best_epoch(patches):
     message = str(warning.message)
     assert "persistent contrastive divergence (PCD)" in message
     assert "epoch with the lowest reconstruction error was restored" in message
+    # the error grew from the second epoch on: the best epoch is the first,
+    # and the warning says the fit failed rather than hand it back as sound
+    assert np.argmin(rbm.loss_curve_) == 0
+    assert "The fit failed: the restored model is unusable" in message
     # the data are standardized: no advice to standardize them
     assert "StandardScaler" not in message
     # replay the same epochs one by one (fit == n x partial_fit) and keep

@@ -1,13 +1,21 @@
 """The shared minibatch loop: batching, allocation-free steps, rollback."""
 
 import tracemalloc
+import warnings
 
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 
 from skrbm import AutoencoderRefiner, GaussianRBM
 from skrbm._kernels import RAW_CHUNK
-from skrbm._training import Schedule, iter_batches, run_epoch
+from skrbm._training import (
+    Schedule,
+    failure_reason,
+    iter_batches,
+    mean_variance,
+    run_epoch,
+)
 
 
 def test_batches_cover_every_sample_once():
@@ -247,3 +255,69 @@ def test_scikit_learn_private_names_come_through_one_module():
                 if private or any(p.startswith("_") for p in node.module.split(".")):
                     offenders.append(f"{path.name}: from {node.module}")
     assert offenders == []
+
+
+# --- a diverged fit never hands back garbage silently -------------------------
+
+
+def _divergence_message(model, X):
+    with pytest.warns(ConvergenceWarning) as record:
+        model.fit(X)
+    (warning,) = [w for w in record if w.category is ConvergenceWarning]
+    return str(warning.message)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_non_finite_errors_stop_training_and_say_the_fit_failed(dtype):
+    # squares overflow: every epoch's error is inf, which used to be kept
+    X = np.random.RandomState(0).standard_normal((200, 8)).astype(dtype)
+    X *= dtype(1e30 if dtype == np.float32 else 1e200)
+    model = GaussianRBM(n_components=4, n_iter=5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the unscaled-data hint
+        message = _divergence_message(model, X)
+    assert "diverged at epoch 1" in message
+    assert "The fit failed: the restored model is unusable" in message
+    assert "untrained starting point" in message
+    assert f"their squares overflow {np.dtype(dtype)}" in message
+    assert model.loss_curve_ == [] and model.n_iter_ == 0
+
+
+def test_a_fit_that_diverges_after_one_epoch_is_called_failed():
+    X = np.random.RandomState(0).standard_normal((400, 16))
+    # PCD at 1.0 blows up in its second epoch
+    model = GaussianRBM(
+        n_components=8, persistent=True, learning_rate=1.0, random_state=0
+    )
+    message = _divergence_message(model, X)
+    assert "diverged at epoch 2" in message
+    assert "epoch with the lowest reconstruction error was restored" in message
+    assert "unusable, as it had trained for one epoch only" in message
+    assert model.n_iter_ == 1
+
+
+def test_a_diverged_partial_fit_that_restores_a_sound_model_is_not_called_failed():
+    X = np.random.RandomState(0).standard_normal((400, 16))
+    X[:, 8:] = X[:, :8] + 0.1 * X[:, 8:]  # something to learn
+    model = GaussianRBM(n_components=8, n_iter=20, learning_rate=0.05, random_state=0)
+    model.fit(X)
+    assert model.loss_curve_[-1] < 0.6 * mean_variance(X)
+    model.set_params(learning_rate=1e3)
+    with pytest.warns(ConvergenceWarning) as record:
+        model.partial_fit(X)
+    message = str(record[0].message)
+    assert "the state before this call was restored" in message
+    assert "fit failed" not in message
+
+
+def test_failure_reasons():
+    assert failure_reason(None, 0, 1.0) == "it is the untrained starting point"
+    assert "one epoch only" in failure_reason(0.1, 1, 1.0)
+    assert failure_reason(0.5, 7, 1.0) is None
+    reason = failure_reason(1.25, 7, 1.0)
+    assert reason == (
+        "its reconstruction error (1.25) is no lower than the error of "
+        "predicting every feature by its mean (1)"
+    )
+    X = np.random.RandomState(0).standard_normal((1000, 4)) * [1, 2, 3, 4]
+    assert mean_variance(X) == pytest.approx(X.var(axis=0).mean())
