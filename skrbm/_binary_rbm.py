@@ -127,9 +127,10 @@ class BinaryRBM(BaseRBM):
         Step size of the updates. ``"auto"`` is 0.01, for CD and PCD alike:
         binary visible units cannot run away as Gaussian ones can, and on
         digits PCD at 0.01 learns a better model than at 0.001.
-    momentum : float, default=0.9
+    momentum : float or "auto", default=0.9
         Classical momentum, in ``[0, 1)``; the effective step is
-        ``learning_rate / (1 - momentum)``.
+        ``learning_rate / (1 - momentum)``. ``"auto"`` is 0.9 for CD and
+        PCD alike (:class:`GaussianRBM` lowers it to 0.5 for PCD).
     batch_size : int, default=100
         Number of samples per minibatch.
     n_iter : int, default=100

@@ -98,6 +98,8 @@ class BaseRBM(
     _binary_visibles: ClassVar[bool] = False
     #: ``learning_rate="auto"``: the rate for CD and for PCD.
     _auto_learning_rates: ClassVar[tuple] = (0.01, 0.001)
+    #: ``momentum="auto"`` (where a subclass allows it): for CD and for PCD.
+    _auto_momenta: ClassVar[tuple] = (0.9, 0.9)
     #: Learned log-variances of Gaussian visible units (GaussianRBM's
     #: ``learn_variance=True``); None means unit variance.
     _log_variance = None
@@ -109,6 +111,7 @@ class BaseRBM(
             Interval(Real, 0, None, closed="neither"),
             StrOptions({"auto"}),
         ],
+        "momentum": [Interval(Real, 0, 1, closed="left"), StrOptions({"auto"})],
         "penalty": [StrOptions({"l2", "l1", "elasticnet"}), None],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
@@ -194,6 +197,12 @@ class BaseRBM(
             return pcd if self.persistent else cd
         return self.learning_rate
 
+    def _momentum(self):
+        if self.momentum == "auto":
+            cd, pcd = self._auto_momenta
+            return pcd if self.persistent else cd
+        return self.momentum
+
     @property
     def _params(self):
         params = [self.components_, self.intercept_hidden_, self.intercept_visible_]
@@ -263,7 +272,7 @@ class BaseRBM(
         ws = CDWorkspace(self.batch_size, W.shape[1], W.shape[0], n_chains, dtype)
         alpha_l1, alpha_l2 = penalty_strengths(self.penalty, self.alpha, self.l1_ratio)
         rng, k = self._rng, self.cd_steps
-        lr, momentum = self._learning_rate(), self.momentum
+        lr, momentum = self._learning_rate(), self._momentum()
         target, cost = self.sparsity_target, lr * self.sparsity_cost
         binary = self._binary_visibles
         v_W, v_c, v_b, *v_z = self._velocities

@@ -2,7 +2,8 @@
 
 The default photos are the two that ship with scikit-learn
 (:func:`sklearn.datasets.load_sample_images`); any common image format can
-be given instead. Decoding images needs Pillow (``pip install skrbm[plot]``).
+be given instead. Decoding images needs Pillow (``pip install pillow``, or
+the ``plot`` extra: ``pip install ".[plot]"`` from a clone of skrbm).
 """
 
 from pathlib import Path
@@ -60,7 +61,8 @@ def _require_pillow():
         from PIL import Image
     except ImportError as exc:
         raise ImportError(
-            "Reading images requires Pillow: pip install 'skrbm[plot]'."
+            "Reading images requires Pillow: pip install pillow (or, from a clone "
+            "of skrbm, pip install '.[plot]')."
         ) from exc
     return Image
 

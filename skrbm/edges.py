@@ -31,6 +31,7 @@ import time
 import numpy as np
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from threadpoolctl import threadpool_limits
 
 from ._gabor import gabor_fit
 from ._rbm import GaussianRBM
@@ -168,6 +169,14 @@ def run_edges(images=None, quick=False, random_state=0, recipe=None):
     recipe : dict, optional
         Settings as returned by :func:`edges_recipe` (the default).
 
+    Notes
+    -----
+    The pipeline is fitted with one BLAS thread, so that the result does
+    not depend on the machine's thread count. It still depends on the BLAS
+    kernel (the processor): products rounded differently by another kernel
+    lead training to other filters, with a Gabor-like fraction a few
+    points away (docs/edges.rst, "Reproducibility").
+
     Returns
     -------
     result : dict
@@ -195,7 +204,11 @@ def run_edges(images=None, quick=False, random_state=0, recipe=None):
     ).astype(np.float32)
     pipeline = make_edges_pipeline(recipe, random_state=random_state)
     start = time.perf_counter()
-    pipeline.fit(X)
+    # One BLAS thread, whatever the machine has: the whitening's products
+    # round differently with more threads, and 120 epochs of training turn
+    # that into different filters (docs/edges.rst, "Reproducibility").
+    with threadpool_limits(limits=1, user_api="blas"):
+        pipeline.fit(X)
     seconds = time.perf_counter() - start
     fit = gabor_fit(pipeline["rbm"].components_, (size, size))
     return {

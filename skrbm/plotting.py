@@ -5,7 +5,8 @@ new figure that ``matplotlib.pyplot`` manages (as scikit-learn's displays
 do), and returns the :class:`matplotlib.figure.Figure`: ``plt.savefig``,
 ``plt.show`` and notebooks see it. Close figures you no longer need with
 ``plt.close(fig)``. Matplotlib is an optional dependency:
-``pip install 'skrbm[plot]'``.
+``pip install matplotlib``, or the ``plot`` extra (``pip install ".[plot]"``
+from a clone of skrbm).
 """
 
 import numpy as np
@@ -18,7 +19,8 @@ def _figure(**kwargs):
         import matplotlib.pyplot as plt
     except ImportError as exc:
         raise ImportError(
-            "Plotting requires matplotlib: pip install 'skrbm[plot]'."
+            "Plotting requires matplotlib: pip install matplotlib (or, from a "
+            "clone of skrbm, pip install '.[plot]')."
         ) from exc
     return plt.figure(**kwargs)
 

@@ -12,7 +12,8 @@ from skrbm import AutoencoderRefiner, GaussianRBM
 from skrbm.datasets import load_natural_patches
 
 distributed = pytest.importorskip(
-    "distributed", reason="distributed tuning needs the dask extra: skrbm[dask]"
+    "distributed",
+    reason='distributed tuning needs the dask extra: pip install ".[dask]"',
 )
 
 RBM = dict(n_components=10, n_iter=5, batch_size=50, random_state=0)

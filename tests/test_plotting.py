@@ -92,7 +92,11 @@ def test_non_square_filters_need_a_patch_shape():
 
 def test_missing_matplotlib_gives_a_clear_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
-    with pytest.raises(ImportError, match=r"pip install 'skrbm\[plot\]'"):
+    with pytest.raises(
+        ImportError,
+        match=r"pip install matplotlib \(or, from a clone of skrbm, "
+        r"pip install '\.\[plot\]'\)",
+    ):
         plot_components(np.ones((4, 4)))
 
 

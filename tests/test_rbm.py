@@ -237,7 +237,7 @@ def test_pcd_trains_soundly_with_its_defaults(data, request):
 
 def test_diverged_fit_returns_its_best_epoch(patches):
     X, _ = patches
-    params = dict(persistent=True, learning_rate=0.01, random_state=0)
+    params = dict(persistent=True, learning_rate=0.01, momentum=0.9, random_state=0)
     with pytest.warns(ConvergenceWarning) as record:
         rbm = GaussianRBM(n_iter=30, **params).fit(X)
     (warning,) = record
