@@ -11,7 +11,7 @@ from matplotlib.image import imread
 from skrbm.cli import main
 from skrbm.cli._images import BACKGROUND
 from skrbm.cli._study import QUICK, StudyConfig, run_study
-from skrbm.metrics import summarize_filters
+from skrbm.metrics import LogPartition, summarize_filters
 
 QUICK_ARGS = ["study", "--quick", "--quiet", "--seed", "3"]
 
@@ -83,6 +83,10 @@ def test_summary_brackets_the_held_out_log_likelihood(quick_run):
     summary = json.loads((quick_run / "summary.json").read_text())
     for row in summary["penalties"]:
         assert row["log_partition"]["method"] == "ais"
+        reliable = LogPartition(
+            **{k: v for k, v in row["log_partition"].items() if k != "reliable"}
+        ).reliable
+        assert row["log_partition"]["reliable"] is reliable is True
         lower, upper = row["val_log_likelihood_lower"], row["val_log_likelihood_upper"]
         assert lower < row["val_log_likelihood"] < upper
         assert upper - lower < 3.0

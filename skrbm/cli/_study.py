@@ -127,7 +127,7 @@ def held_out_likelihood(rbm, X_val, config):
         "val_log_likelihood": estimate,
         "val_log_likelihood_lower": estimate - (log_z.upper - log_z.estimate),
         "val_log_likelihood_upper": estimate + (log_z.estimate - log_z.lower),
-        "log_partition": log_z._asdict(),
+        "log_partition": {**log_z._asdict(), "reliable": log_z.reliable},
     }
 
 
