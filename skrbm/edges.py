@@ -175,7 +175,7 @@ def run_edges(images=None, quick=False, random_state=0, recipe=None):
     not depend on the machine's thread count. It still depends on the BLAS
     kernel (the processor): products rounded differently by another kernel
     lead training to other filters, with a Gabor-like fraction a few
-    points away (docs/edges.rst, "Reproducibility").
+    points away (docs/user_guide/reproducibility.rst).
 
     Returns
     -------
@@ -206,7 +206,7 @@ def run_edges(images=None, quick=False, random_state=0, recipe=None):
     start = time.perf_counter()
     # One BLAS thread, whatever the machine has: the whitening's products
     # round differently with more threads, and 120 epochs of training turn
-    # that into different filters (docs/edges.rst, "Reproducibility").
+    # that into different filters (docs/user_guide/reproducibility.rst).
     with threadpool_limits(limits=1, user_api="blas"):
         pipeline.fit(X)
     seconds = time.perf_counter() - start
