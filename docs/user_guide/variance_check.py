@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 from sklearn.covariance import EmpiricalCovariance
 from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
 from skrbm import GaussianRBM
@@ -93,9 +94,9 @@ def held_out_log_likelihood(
         method = "exact" if n_components <= 16 else "ais"
         log_z = log_partition(rbm, method=method, random_state=seed)
     ll = rbm.log_likelihood(X_test, log_partition=log_z).mean() + jacobian
-    messages = [str(w.message) for w in caught]
+    messages = [str(w.message) for w in caught if w.category is ConvergenceWarning]
     notes = ""
-    if any("diverged" in m for m in messages):
+    if messages:
         notes += "failed" if any("fit failed" in m for m in messages) else "diverged"
     if not log_z.reliable:
         notes += "AIS?"
