@@ -169,14 +169,6 @@ def run_edges(images=None, quick=False, random_state=0, recipe=None):
     recipe : dict, optional
         Settings as returned by :func:`edges_recipe` (the default).
 
-    Notes
-    -----
-    The pipeline is fitted with one BLAS thread, so that the result does
-    not depend on the machine's thread count. It still depends on the BLAS
-    kernel (the processor): products rounded differently by another kernel
-    lead training to other filters, with a Gabor-like fraction a few
-    points away (docs/user_guide/reproducibility.rst).
-
     Returns
     -------
     result : dict
@@ -186,6 +178,14 @@ def run_edges(images=None, quick=False, random_state=0, recipe=None):
         ``pandas.DataFrame``), ``pipeline`` (the fitted pipeline),
         ``patch_shape``, ``train_seconds`` and ``recipe`` (the settings
         actually used).
+
+    Notes
+    -----
+    The pipeline is fitted with one BLAS thread, so that the result does
+    not depend on the machine's thread count. It still depends on the BLAS
+    kernel (the processor): products rounded differently by another kernel
+    lead training to other filters, with a Gabor-like fraction a few
+    points away (docs/user_guide/reproducibility.rst).
     """
     recipe = recipe or edges_recipe()
     if quick:
