@@ -48,7 +48,7 @@ def test_learned_variance_pcd_with_centering_trains_at_784_to_500(mnist_sized):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         rbm.fit(mnist_sized)
-    # at momentum 0.9 (the default before skrbm 0.3) the error grows from
+    # at momentum 0.9 (PCD's default until 2026-12-02) the error grows from
     # the second epoch on: 0.73, 1.9, 12.7, 22.4
     assert np.all(np.diff(rbm.loss_curve_) < 0)
     assert rbm.loss_curve_[-1] < 0.5

@@ -25,10 +25,10 @@ from skrbm.metrics import log_partition
 SEEDS = range(5)
 
 #: Learned variances with the library's defaults for them: PCD (learning
-#: rate 0.001 and, since skrbm 0.3, momentum 0.5) and centering.
+#: rate 0.001 and, since 2026-12-02, momentum 0.5) and centering.
 DEFAULTS = {"learn_variance": True, "centering": True, "persistent": True}
 
-#: The same at momentum 0.9, PCD's default before skrbm 0.3.
+#: The same at momentum 0.9, PCD's default until 2026-12-02.
 FORMER = {**DEFAULTS, "momentum": 0.9}
 
 #: The former learned-variance recipe: PCD, centering, a larger learning
