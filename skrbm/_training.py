@@ -51,8 +51,22 @@ def blas_threads(batch_size, n_features, n_components):
     context : context manager
     """
     if batch_size * n_features * n_components < SINGLE_THREAD_GEMM_SIZE:
-        return _controller().limit(limits=1, user_api="blas")
+        return one_blas_thread()
     return contextlib.nullcontext()
+
+
+def one_blas_thread():
+    """Context running the BLAS on one thread, whatever the caller's limit.
+
+    Results computed under it are the same, bit for bit, in every process
+    of a machine: products summed by one thread or by several round
+    differently (docs/user_guide/reproducibility.rst).
+
+    Returns
+    -------
+    context : context manager
+    """
+    return _controller().limit(limits=1, user_api="blas")
 
 
 @dataclass
@@ -478,16 +492,12 @@ def train(estimator, X, n_epochs, step, schedule, rng, early_stopping=None):
                 guard.restore()
                 if guard.improved:
                     restored = "the epoch with the lowest reconstruction error"
-                    failure = failure_reason(
-                        guard.best_loss, guard.best_epoch, mean_variance(X)
-                    )
+                    loss, trained = guard.best_loss, guard.best_epoch
                 else:
                     restored = "the state before this call"
-                    failure = failure_reason(
-                        estimator.loss_curve_[-1] if estimator.loss_curve_ else None,
-                        estimator.n_iter_,
-                        mean_variance(X),
-                    )
+                    loss = estimator.loss_curve_[-1] if estimator.loss_curve_ else None
+                    trained = estimator.n_iter_
+                failure = failure_reason(loss, trained, mean_variance(X))
                 _warn_divergence(name, epoch, schedule, X, restored, failure)
                 diverged = True
                 break

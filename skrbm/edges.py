@@ -31,10 +31,10 @@ import time
 import numpy as np
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
-from threadpoolctl import threadpool_limits
 
 from ._gabor import gabor_fit
 from ._rbm import GaussianRBM
+from ._training import one_blas_thread
 from ._zca import ZCAWhitening
 from .datasets import load_natural_patches
 
@@ -207,7 +207,7 @@ def run_edges(images=None, quick=False, random_state=0, recipe=None):
     # One BLAS thread, whatever the machine has: the whitening's products
     # round differently with more threads, and 120 epochs of training turn
     # that into different filters (docs/user_guide/reproducibility.rst).
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_blas_thread():
         pipeline.fit(X)
     seconds = time.perf_counter() - start
     fit = gabor_fit(pipeline["rbm"].components_, (size, size))

@@ -15,9 +15,9 @@ from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.covariance import EmpiricalCovariance
 from sklearn.frozen import FrozenEstimator
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from .. import AutoencoderRefiner, GaussianRBM
+from .._training import one_blas_thread
 from ..datasets import load_natural_patches
 from ..metrics import log_partition, summarize_filters
 from ._argtypes import PENALTIES
@@ -216,7 +216,7 @@ def train_one(penalty, X_train, X_val, config, progress):
     ``penalty`` is ``(name, alpha)`` for :func:`study_one`, or None for
     :func:`train_baseline`.
     """
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_blas_thread():
         if penalty is None:
             return train_baseline(X_train, X_val, config, progress)
         return study_one(*penalty, X_train, X_val, config, progress)
