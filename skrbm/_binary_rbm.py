@@ -8,6 +8,7 @@ from ._checks import median_variance, outside_unit_interval, whole_numbers
 from ._rbm import UNSCALED_SAMPLE_ROWS, UNSCALED_VARIANCE
 from ._rbm_base import BaseRBM
 from ._training import caller_stacklevel, sample_rows
+from ._units import BINARY
 
 #: Visible base rates are clipped to ``[BASE_RATE_CLIP, 1 - BASE_RATE_CLIP]``
 #: before their logit becomes the initial visible bias, so that a feature
@@ -278,6 +279,7 @@ class BinaryRBM(BaseRBM):
     """
 
     _binary_visibles = True
+    _units = BINARY
     _auto_learning_rates = (0.01, 0.01)
 
     def _initialize(self, X, random_state):

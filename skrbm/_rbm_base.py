@@ -43,6 +43,7 @@ from ._kernels import (
     visible_means,
 )
 from ._training import Step, sample_rows
+from ._units import GAUSSIAN, VisibleUnits
 
 #: Step of the hidden offsets' moving average (``centering=True``), the
 #: value Melchior, Fischer and Wiskott (2016) recommend.
@@ -96,6 +97,8 @@ class BaseRBM(
 
     #: Whether the visible units are binary (sigmoid) instead of Gaussian.
     _binary_visibles: ClassVar[bool] = False
+    #: The kind of visible unit (:mod:`skrbm._units`).
+    _units: ClassVar[VisibleUnits] = GAUSSIAN
     #: ``learning_rate="auto"``: the rate for CD and for PCD.
     _auto_learning_rates: ClassVar[tuple] = (0.01, 0.001)
     #: ``momentum="auto"`` (where a subclass allows it): for CD and for PCD.
