@@ -237,7 +237,7 @@ RAW_CHUNK = 2**13
 def sample_bernoulli(P, rng, out, scratch):
     """Draw binary states with probabilities ``P``.
 
-    The uniforms are always float32 (24 random bits, or 16 for draws of
+    In training the uniforms are float32 (24 random bits, or 16 for draws of
     :data:`UNIFORM16_SIZE` samples or more, ample for a Bernoulli draw:
     probabilities are then resolved to 1/65536), whatever the dtype of
     ``P``: float32 and float64 models then see the same random stream and
@@ -251,18 +251,29 @@ def sample_bernoulli(P, rng, out, scratch):
         Source of uniform numbers.
     out : ndarray
         Output buffer (floating point, same shape as ``P``), set to 0.0/1.0.
-    scratch : ndarray of dtype float32
-        C-contiguous buffer of the shape of ``P`` for the uniforms.
+    scratch : ndarray
+        C-contiguous buffer of the shape of ``P`` for the uniforms, float32
+        in training (float64 gives the stream of ``rng.random``, which the
+        likelihood code uses).
 
     Returns
     -------
     out : ndarray
     """
-    if P.size < UNIFORM16_SIZE:
-        rng.random(out=scratch, dtype=np.float32)
-    else:
-        uniform16(rng, scratch)
+    draw_uniforms(rng, scratch)
     return np.less(scratch, P, out=out)
+
+
+def draw_uniforms(rng, out):
+    """Fill ``out`` with uniforms on [0, 1) in its dtype.
+
+    float32 buffers of :data:`UNIFORM16_SIZE` entries or more take 16-bit
+    uniforms (:func:`uniform16`); the others numpy's uniforms of their
+    dtype (float64 ones keep the stream of ``rng.random(shape)``).
+    """
+    if out.dtype == np.float32 and out.size >= UNIFORM16_SIZE:
+        return uniform16(rng, out)
+    return rng.random(out=out, dtype=out.dtype)
 
 
 def uniform16(rng, out):
@@ -291,30 +302,6 @@ def uniform16(rng, out):
         words = rng.bit_generator.random_raw(-(-part.size // 4))
         np.multiply(words.view(np.uint16)[: part.size], scale, out=part)
     return out
-
-
-def free_energy(V, W, b, c, binary=False):
-    """Free energy of visible vectors: ``p(v)`` is proportional to ``exp(-F(v))``.
-
-    Gaussian visible units (unit variance):
-    ``F(v) = 1/2 |v - b|^2 - sum_j softplus(c_j + W_j . v)``; binary ones:
-    ``F(v) = -v.b - sum_j softplus(c_j + W_j . v)``.
-
-    Parameters
-    ----------
-    V : ndarray of shape (n_samples, n_features)
-    W : ndarray of shape (n_components, n_features)
-    b : ndarray of shape (n_features,)
-    c : ndarray of shape (n_components,)
-    binary : bool, default=False
-        Whether the visible units are binary.
-
-    Returns
-    -------
-    F : ndarray of shape (n_samples,)
-    """
-    visible = -(V @ b) if binary else 0.5 * np.sum((V - b) ** 2, axis=1)
-    return visible - np.logaddexp(0, V @ W.T + c).sum(axis=1)
 
 
 def squared_error(A, B, out, variance=None):

@@ -1,74 +1,58 @@
-"""Partition function, likelihood and samples of a Gaussian-Bernoulli RBM.
+"""Partition function, likelihood and samples of an RBM, for any visible units.
 
 Conventions are those of :mod:`skrbm._kernels`: ``W`` has shape
 ``(n_components, n_features)``, ``b`` is the visible bias, ``c`` the hidden
-bias, samples are rows. Everything here computes in float64.
-
-The model has energy ``E(v, h) = 1/2 |v - b|^2 - c.h - v.W^T h`` and free
-energy ``F(v) = 1/2 |v - b|^2 - sum_j softplus(c_j + W_j . v)``, so
-``log p(v) = -F(v) - log Z``. For a binary hidden vector ``h`` with
-``u = h W`` the visible integral is Gaussian,
-``int exp(-E(v, h)) dv = (2 pi)^(D/2) exp(c.h + b.u + |u|^2 / 2)``, hence
-
-    ``log Z = (D/2) log(2 pi) + logsumexp_h [c.h + b.u + |u|^2 / 2]``.
+bias, samples are rows. Everything here computes in float64. What depends
+on the kind of visible unit (the free energy's visible term, the exact
+``log Z`` and samples, the AIS base and path) is asked of a
+:class:`~skrbm._units.VisibleUnits` object, which also documents each
+model's ``log Z`` in closed form; ``log p(v) = -F(v) - log Z``.
 
 **Per-feature visible variance.** With standard deviations ``sigma`` and
 the energy ``|(v - b) / sigma|^2 / 2 - c.h - (v / sigma).W^T h`` (Hinton
 2010, section 13.2), ``x = v / sigma`` is distributed as the unit-variance
-model with visible bias ``b / sigma``. The functions that take ``sigma``
-rescale once in :func:`_unit_variance`: ``-F(v)`` is the unit model's at
-``v / sigma``, and ``log Z`` gains the Jacobian ``sum(log sigma)``.
+model with visible bias ``b / sigma``
+(:meth:`~skrbm._params.RBMParameters.unit_view`): ``-F(v)`` is the unit
+model's at ``v / sigma``, and ``log Z`` gains the Jacobian
+``sum(log sigma)``.
 
-**AIS** (Salakhutdinov and Murray 2008) anneals from a base model with
-``W = 0``, hidden bias 0 and the model's visible bias (visibles
-``N(b, I)``, hiddens independent and uniform, ``log Z_0 = (D/2) log(2 pi)
-+ H log 2``) to the model, through RBMs with weights ``sqrt(beta) W``
-(:func:`path_parameters`). With the visibles integrated out these temper
-the model's hidden-state distribution, ``p_beta(h) ~ p(h)^beta``. Trained
-models put their mass on a few far-apart modes (e.g. a set of filters on
-together, or the complementary set); tempering from the uniform
-distribution populates all of them before they separate. The more common
-path ``beta W`` with the model's biases (or a mean-field base) left whole
-modes unvisited: 2.4 nats too low on some of the 10-16 unit models of the
-user guide, against 0.1 for this path. Each intermediate model is an RBM,
-so the transitions are ordinary Gibbs steps, and the hidden units are
-summed out of the weights exactly.
-
-**Binary visible units** (:class:`~skrbm.BinaryRBM`, and scikit-learn's
-:class:`~sklearn.neural_network.BernoulliRBM`) have their own version of
-each model-specific function in :mod:`skrbm._binary_likelihood`; a
-:class:`Visibles` record holds either set, and the AIS driver, the
-likelihood and the sampler here take the one that fits the model.
+**AIS** (Salakhutdinov and Murray 2008) anneals from a base model without
+weights to the model. For Gaussian units the path has weights
+``sqrt(beta) W`` (``GaussianUnits.path_parameters``): with the visibles
+integrated out these temper the model's hidden-state distribution,
+``p_beta(h) ~ p(h)^beta``. Trained models put their mass on a few
+far-apart modes (e.g. a set of filters on together, or the complementary
+set); tempering from the uniform distribution populates all of them before
+they separate. The more common path ``beta W`` with the model's biases (or
+a mean-field base) left whole modes unvisited: 2.4 nats too low on some of
+the 10-16 unit models of the user guide, against 0.1 for this path. Each
+intermediate model is an RBM, so the transitions are ordinary Gibbs steps
+(:func:`skrbm._samplers.gibbs_step`), and the hidden units are summed out
+of the weights exactly.
 """
 
 import hashlib
 import threading
 import warnings
 from collections import OrderedDict
-from collections.abc import Callable
 from functools import partial
 from numbers import Integral, Real
 from typing import NamedTuple
 
 import numpy as np
-from scipy.special import logsumexp
 from sklearn.neural_network import BernoulliRBM
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state, check_scalar
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._base import FLOAT_DTYPES, generator_from
-from ._kernels import free_energy, sigmoid
+from ._params import RBMParameters
 from ._rbm_base import BaseRBM
-from ._refiner import AutoencoderRefiner, rbm_sigma, rbm_weights
+from ._refiner import AutoencoderRefiner
+from ._samplers import gibbs_step
 from ._training import blas_threads, caller_stacklevel
+from ._units import EXACT_MAX_COMPONENTS, GAUSSIAN, VisibleUnits, units_of
 from .exceptions import AISWarning
-
-#: Largest hidden layer whose 2^H states :func:`log_partition_exact` sums.
-EXACT_MAX_COMPONENTS = 20
-
-# Entries of one block of hidden-state log-weights (8 MB in float64).
-_BLOCK_ENTRIES = 2**20
 
 #: Default AIS schedule length and number of chains (each direction).
 N_TEMPERATURES = 2000
@@ -230,15 +214,7 @@ class ResultCache:
 LOG_PARTITION_CACHE = ResultCache(CACHE_SIZE)
 
 
-def _unit_variance(b, sigma):
-    """Visible bias of the equivalent unit-variance model and ``sum(log sigma)``."""
-    if sigma is None:
-        return b, 0.0
-    sigma = np.asarray(sigma, dtype=np.float64)
-    return b / sigma, float(np.sum(np.log(sigma)))
-
-
-def log_unnormalized(X, W, b, c, sigma=None):
+def log_unnormalized(X, W, b, c, sigma=None, units=GAUSSIAN):
     """Unnormalized log-density ``-F(v)`` of visible vectors.
 
     Parameters
@@ -249,93 +225,33 @@ def log_unnormalized(X, W, b, c, sigma=None):
     c : ndarray of shape (n_components,)
     sigma : ndarray of shape (n_features,), optional
         Visible standard deviations; ones by default.
+    units : VisibleUnits, default=GAUSSIAN
 
     Returns
     -------
     log_density : ndarray of shape (n_samples,)
         ``log p(v) + log Z``, float64.
     """
-    X, W, b, c = (np.asarray(a, dtype=np.float64) for a in (X, W, b, c))
-    b_unit, _ = _unit_variance(b, sigma)
+    W, b, c, sigma = _float64_model(W, b, c, sigma).unit_view()
+    X = np.asarray(X, dtype=np.float64)
     if sigma is not None:
-        X = X / np.asarray(sigma, dtype=np.float64)
-    return -free_energy(X, W, b_unit, c)
+        X = X / sigma
+    return -units.free_energy(X, W, b, c)
 
 
-def binary_patterns(n_bits, codes=None):
-    """The binary vectors of ``codes`` (all ``2^n_bits`` by default), one per row.
-
-    Bit ``k`` of a code is unit ``k``; float64.
-    """
-    codes = np.arange(2**n_bits) if codes is None else codes
-    return ((codes[:, None] >> np.arange(n_bits)) & 1).astype(np.float64)
-
-
-class _HalfStates(NamedTuple):
-    """The hidden states of a subset of hidden units, enumerated."""
-
-    patterns: np.ndarray  # (2^m, m) binary
-    U: np.ndarray  # patterns @ W_subset
-    log_weight: np.ndarray  # c.h + b.u + |u|^2 / 2 of the subset alone
-
-
-def _half_states(W, b, c):
-    patterns = binary_patterns(W.shape[0])
-    U = patterns @ W
-    log_weight = patterns @ c + U @ b + 0.5 * np.einsum("ij,ij->i", U, U)
-    return _HalfStates(patterns, U, log_weight)
-
-
-def _split_states(W, b, c):
-    """Enumerate the hidden states as (low half) x (high half).
-
-    With ``h = (h_low, h_high)`` and ``u = u_low + u_high``, the log-weight
-    of ``h`` is ``low.log_weight + high.log_weight + u_low . u_high``: a
-    ``2^H`` table costs one product of the two halves' ``U`` matrices.
-    """
+def _float64_model(W, b, c, sigma=None):
     W, b, c = (np.asarray(a, dtype=np.float64) for a in (W, b, c))
-    n_low = (W.shape[0] + 1) // 2
-    return (
-        _half_states(W[:n_low], b, c[:n_low]),
-        _half_states(W[n_low:], b, c[n_low:]),
-    )
+    if sigma is not None:
+        sigma = np.asarray(sigma, dtype=np.float64)
+    return RBMParameters(W, b, c, sigma)
 
 
-def _high_log_masses(low, high):
-    """``logsumexp`` over the low states for each high state, in blocks."""
-    step = max(1, _BLOCK_ENTRIES // low.U.shape[0])
-    masses = np.empty(high.U.shape[0])
-    for start in range(0, high.U.shape[0], step):
-        block = slice(start, start + step)
-        table = low.U @ high.U[block].T
-        table += low.log_weight[:, None]
-        masses[block] = logsumexp(table, axis=0) + high.log_weight[block]
-    return masses
-
-
-def check_exact_size(n_components):
-    """Refuse a hidden layer too large for exact enumeration."""
-    if n_components > EXACT_MAX_COMPONENTS:
-        raise ValueError(
-            f"The exact partition function sums 2^n_components hidden states and "
-            f"is limited to n_components <= {EXACT_MAX_COMPONENTS}; this model has "
-            f"{n_components} hidden units. Use method='ais' instead."
-        )
-
-
-def log_partition_exact(W, b, c, sigma=None):
+def log_partition_exact(W, b, c, sigma=None, units=GAUSSIAN):
     """Exact ``log Z`` by enumerating the ``2^H`` hidden states in blocks.
 
-    The visible units are integrated out in closed form (module docstring).
-    Memory is bounded by one block of about a million log-weights.
-
-    Parameters
-    ----------
-    W : ndarray of shape (n_components, n_features)
-    b : ndarray of shape (n_features,)
-    c : ndarray of shape (n_components,)
-    sigma : ndarray of shape (n_features,), optional
-        Visible standard deviations; ones by default.
+    The visible units are summed or integrated out in closed form
+    (:mod:`skrbm._units`); memory is bounded by one block of about a
+    million log-weights. Arguments as in :func:`log_unnormalized`.
 
     Returns
     -------
@@ -346,118 +262,41 @@ def log_partition_exact(W, b, c, sigma=None):
     ValueError
         If ``n_components > EXACT_MAX_COMPONENTS``.
     """
-    check_exact_size(np.shape(W)[0])
-    b_unit, log_det = _unit_variance(np.asarray(b, dtype=np.float64), sigma)
-    low, high = _split_states(W, b_unit, c)
-    gaussian = 0.5 * np.shape(W)[1] * np.log(2 * np.pi)
-    return float(gaussian + log_det + logsumexp(_high_log_masses(low, high)))
+    params = _float64_model(W, b, c, sigma)
+    W, b, c, _ = params.unit_view()
+    return units.log_partition_exact(W, b, c) + params.log_det()
 
 
-def _gumbel_argmax(log_weights, rng):
-    """One categorical draw per row of ``log_weights`` (Gumbel-max trick)."""
-    return np.argmax(log_weights + rng.gumbel(size=log_weights.shape), axis=-1)
-
-
-def sample_exact(W, b, c, n_samples, rng):
-    """Independent exact samples ``v ~ p(v)`` of a small RBM.
-
-    The hidden state is drawn from its marginal ``p(h)``, high half first
-    and then the low half given the high half, and ``v ~ N(h W + b, I)``.
+def sample_exact(W, b, c, n_samples, rng, units=GAUSSIAN):
+    """Independent exact samples ``v ~ p(v)`` of a small unit-variance RBM, float64.
 
     Parameters
     ----------
-    W : ndarray of shape (n_components, n_features)
-    b : ndarray of shape (n_features,)
-    c : ndarray of shape (n_components,)
+    W, b, c : ndarray
     n_samples : int
     rng : numpy.random.Generator
+    units : VisibleUnits, default=GAUSSIAN
 
     Returns
     -------
     V : ndarray of shape (n_samples, n_features)
-        Float64 samples.
     """
-    check_exact_size(np.shape(W)[0])
-    low, high = _split_states(W, b, c)
-    masses = _high_log_masses(low, high)
-    j = _gumbel_argmax(np.broadcast_to(masses, (n_samples, masses.size)), rng)
-    columns = high.U[j] @ low.U.T + low.log_weight
-    i = _gumbel_argmax(columns, rng)
-    V = low.U[i] + high.U[j] + b
-    V += rng.standard_normal(V.shape)
-    return V
-
-
-def gibbs_step(V, W, b, c, rng, beta=1.0, activations=None):
-    """One Gibbs step ``h ~ p(h | v)``, ``v' ~ N(beta h W + b, I)``.
-
-    Computes in the dtype of ``V``.
-
-    Parameters
-    ----------
-    V : ndarray of shape (n_samples, n_features)
-    W : ndarray of shape (n_components, n_features)
-    b : ndarray of shape (n_features,)
-    c : ndarray of shape (n_components,)
-    rng : numpy.random.Generator
-    beta : float, default=1.0
-        Inverse temperature scaling the weights (1 is the model itself).
-    activations : ndarray of shape (n_samples, n_components), optional
-        ``V @ W.T`` when the caller has it already.
-
-    Returns
-    -------
-    V_new : ndarray of shape (n_samples, n_features)
-    """
-    A = V @ W.T if activations is None else activations
-    P = sigmoid(beta * A + c)
-    H = (rng.random(P.shape, dtype=P.dtype) < P).astype(P.dtype)
-    V_new = beta * (H @ W) + b
-    V_new += rng.standard_normal(V_new.shape, dtype=V_new.dtype)
-    return V_new
-
-
-def path_parameters(W, b, c, beta):
-    """Weight scale and hidden bias of the AIS distribution at ``beta``.
-
-    The weights are ``sqrt(beta) W`` and the hidden bias
-    ``beta c + (beta - sqrt(beta)) W b``, so that with the visibles
-    integrated out ``log p*_beta(h) = beta log p*(h)``: the path tempers
-    the model's hidden-state distribution, from uniform at ``beta = 0`` to
-    the model at ``beta = 1``.
-
-    Parameters
-    ----------
-    W : ndarray of shape (n_components, n_features)
-    b : ndarray of shape (n_features,)
-    c : ndarray of shape (n_components,)
-    beta : float
-        From 0 (base) to 1 (model).
-
-    Returns
-    -------
-    scale : float
-        ``sqrt(beta)``, the factor of ``W``.
-    c_beta : ndarray of shape (n_components,)
-    """
-    scale = np.sqrt(beta)
-    return scale, beta * c + (beta - scale) * (W @ b)
+    return units.sample_exact(W, b, c, n_samples, rng)
 
 
 def _sum_softplus(A, scale, c_beta):
     return np.logaddexp(0.0, scale * A + c_beta).sum(axis=1)
 
 
-def anneal(V, W, b, c, betas, rng, visibles=None):
+def anneal(V, W, b, c, betas, rng, units=GAUSSIAN):
     """Log importance weights of annealing chains along ``betas``.
 
-    The distribution at ``beta`` is the RBM of ``visibles.path_parameters``
-    (:func:`path_parameters` for Gaussian visible units).
-    For each step ``k`` the weight
-    gains ``log p*_k(v) - log p*_{k-1}(v)`` and ``v`` then moves by a Gibbs
-    step at ``betas[k]``. With ``betas`` increasing from 0 and ``V ~ p_0``
-    this is forward AIS, ``E[w] = Z_1 / Z_0``; with ``betas`` decreasing
-    from 1 and ``V ~ p_1`` it is reverse AIS, ``E[w] = Z_0 / Z_1``.
+    The distribution at ``beta`` is the RBM of ``units.path_parameters``.
+    For each step ``k`` the weight gains ``log p*_k(v) - log p*_{k-1}(v)``
+    and ``v`` then moves by a Gibbs step at ``betas[k]``. With ``betas``
+    increasing from 0 and ``V ~ p_0`` this is forward AIS,
+    ``E[w] = Z_1 / Z_0``; with ``betas`` decreasing from 1 and ``V ~ p_1``
+    it is reverse AIS, ``E[w] = Z_0 / Z_1``.
 
     Parameters
     ----------
@@ -467,8 +306,7 @@ def anneal(V, W, b, c, betas, rng, visibles=None):
         Model parameters, float64.
     betas : ndarray of shape (n_temperatures,)
     rng : numpy.random.Generator
-    visibles : Visibles, optional
-        The kind of visible unit; Gaussian by default.
+    units : VisibleUnits, default=GAUSSIAN
 
     Returns
     -------
@@ -477,15 +315,14 @@ def anneal(V, W, b, c, betas, rng, visibles=None):
         The chains before the last transition (distributed as about
         ``p_{betas[-1]}``).
     """
-    visibles = GAUSSIAN if visibles is None else visibles
     log_w = np.zeros(V.shape[0])
-    previous = visibles.path_parameters(W, b, c, betas[0])
+    previous = units.path_parameters(W, b, c, betas[0])
     for k in range(1, len(betas)):
-        scale, c_beta = visibles.path_parameters(W, b, c, betas[k])
+        scale, c_beta = units.path_parameters(W, b, c, betas[k])
         A = V @ W.T
         log_w += _sum_softplus(A, scale, c_beta) - _sum_softplus(A, *previous)
         if k < len(betas) - 1:
-            V = visibles.gibbs_step(V, W, b, c_beta, rng, scale, activations=A)
+            V = gibbs_step(V, W, b, c_beta, units, rng, scale, activations=A)
         previous = scale, c_beta
     return log_w, V
 
@@ -512,7 +349,7 @@ def log_mean_exp(log_w):
     return float(shift + np.log(mean)), float(shift + log_lowered)
 
 
-def ais(W, b, c, n_temperatures, n_chains, rng, sigma=None, visibles=None):
+def ais(W, b, c, n_temperatures, n_chains, rng, sigma=None, units=GAUSSIAN):
     """``log Z`` by forward and reverse annealed importance sampling.
 
     Forward AIS starts from the base model (module docstring) and anneals
@@ -542,8 +379,8 @@ def ais(W, b, c, n_temperatures, n_chains, rng, sigma=None, visibles=None):
     rng : numpy.random.Generator
     sigma : ndarray of shape (n_features,), optional
         Visible standard deviations; ones by default.
-    visibles : Visibles, optional
-        The kind of visible unit; Gaussian by default.
+    units : VisibleUnits, default=GAUSSIAN
+        The kind of visible unit.
 
     Returns
     -------
@@ -557,23 +394,22 @@ def ais(W, b, c, n_temperatures, n_chains, rng, sigma=None, visibles=None):
     Y. Burda, R. Grosse and R. Salakhutdinov, "Accurate and conservative
     estimates of MRF log-likelihood using reverse annealing", AISTATS 2015.
     """
-    visibles = GAUSSIAN if visibles is None else visibles
-    W, b, c = (np.asarray(a, dtype=np.float64) for a in (W, b, c))
-    b, log_det = _unit_variance(b, sigma)
-    log_z0 = visibles.log_base_partition(W, b) + log_det
+    params = _float64_model(W, b, c, sigma)
+    W, b, c, _ = params.unit_view()
+    log_z0 = units.log_base_partition(W, b) + params.log_det()
     betas = np.linspace(0.0, 1.0, n_temperatures)
 
     with blas_threads(n_chains, *W.shape[::-1]):
-        V = visibles.base_samples(b, n_chains, rng)
-        log_w, V = anneal(V, W, b, c, betas, rng, visibles)
+        V = units.base_samples(b, n_chains, rng)
+        log_w, V = anneal(V, W, b, c, betas, rng, units)
         forward, lower = log_mean_exp(log_w)
 
         if W.shape[0] <= EXACT_MAX_COMPONENTS:
-            V = visibles.sample_exact(W, b, c, n_chains, rng)
+            V = units.sample_exact(W, b, c, n_chains, rng)
         else:
             for _ in range(n_temperatures):
-                V = visibles.gibbs_step(V, W, b, c, rng)
-        log_w, _ = anneal(V, W, b, c, betas[::-1], rng, visibles)
+                V = gibbs_step(V, W, b, c, units, rng)
+        log_w, _ = anneal(V, W, b, c, betas[::-1], rng, units)
         reverse, reverse_lowered = log_mean_exp(log_w)
     return LogPartition(
         estimate=float(log_z0 + forward),
@@ -582,56 +418,6 @@ def ais(W, b, c, n_temperatures, n_chains, rng, sigma=None, visibles=None):
         reverse=float(log_z0 - reverse),
         method="ais",
     )
-
-
-def _log_base_partition(W, b):
-    """``log Z`` of the Gaussian base model: ``N(b, I)`` visibles, uniform hiddens."""
-    return 0.5 * W.shape[1] * np.log(2 * np.pi) + W.shape[0] * np.log(2)
-
-
-def _base_samples(b, n_samples, rng):
-    """Independent draws of the Gaussian base model's visibles, ``N(b, I)``."""
-    return b + rng.standard_normal((n_samples, b.size), dtype=b.dtype)
-
-
-class Visibles(NamedTuple):
-    """The likelihood functions of one kind of visible unit, by name.
-
-    Each takes and returns what its Gaussian version in this module does
-    (the ``sigma`` of the Gaussian functions is None for binary units).
-    ``name`` tells the kinds apart, e.g. in cache keys.
-    """
-
-    name: str
-    log_unnormalized: Callable
-    log_partition_exact: Callable
-    sample_exact: Callable
-    gibbs_step: Callable
-    path_parameters: Callable
-    log_base_partition: Callable
-    base_samples: Callable
-
-
-GAUSSIAN = Visibles(
-    "gaussian",
-    log_unnormalized,
-    log_partition_exact,
-    sample_exact,
-    gibbs_step,
-    path_parameters,
-    _log_base_partition,
-    _base_samples,
-)
-
-
-def visibles_of(rbm):
-    """The :class:`Visibles` of an RBM estimator: binary or Gaussian."""
-    if getattr(rbm, "_binary_visibles", False) or isinstance(rbm, BernoulliRBM):
-        # imported here: that module builds on this one
-        from ._binary_likelihood import BINARY
-
-        return BINARY
-    return GAUSSIAN
 
 
 _REFINER_HAS_NO_DENSITY = (
@@ -682,11 +468,8 @@ def density_model(estimator, X=None):
 class DensityModel(NamedTuple):
     """What the density of a fitted RBM depends on: float64 parameters, units."""
 
-    W: np.ndarray  # (n_components, n_features)
-    b: np.ndarray  # (n_features,), visible bias
-    c: np.ndarray  # (n_components,), hidden bias
-    sigma: np.ndarray | None  # (n_features,), visible std; None for unit
-    visibles: Visibles
+    params: RBMParameters
+    units: VisibleUnits
 
 
 def _model_parameters(rbm):
@@ -695,9 +478,8 @@ def _model_parameters(rbm):
         raise TypeError(_REFINER_HAS_NO_DENSITY)
     check_is_fitted(rbm)
     n_features = getattr(rbm, "n_features_in_", np.shape(rbm.components_)[1])
-    W, c, b = rbm_weights(rbm, n_features)
-    W, b, c = (np.asarray(a, dtype=np.float64) for a in (W, b, c))
-    return DensityModel(W, b, c, rbm_sigma(rbm), visibles_of(rbm))
+    params = RBMParameters.of(rbm, n_features).astype(np.float64)
+    return DensityModel(params, units_of(rbm))
 
 
 def _check_count(value, name, minimum):
@@ -726,7 +508,7 @@ def cache_key(model, exact, n_temperatures, n_chains, random_state):
     settings and integer seed. AIS seeded by None or by a random state
     instance draws new numbers on each call: it has no key.
     """
-    parameters = (model.visibles.name, _digest(model[:4]))
+    parameters = (model.units.name, _digest(model.params))
     if exact:
         return (*parameters, "exact")
     if not isinstance(random_state, Integral):
@@ -736,12 +518,12 @@ def cache_key(model, exact, n_temperatures, n_chains, random_state):
 
 def computed_log_partition(model, exact, n_temperatures, n_chains, random_state):
     """``log Z`` of a :class:`DensityModel`, exactly or by :func:`ais`."""
-    W, b, c, sigma, visibles = model
+    params, units = model
     if exact:
-        log_z = visibles.log_partition_exact(W, b, c, sigma)
+        log_z = log_partition_exact(*params, units)
         return LogPartition(log_z, log_z, log_z, log_z, "exact")
     rng = generator_from(check_random_state(random_state))
-    return ais(W, b, c, n_temperatures, n_chains, rng, sigma, visibles)
+    return ais(*params[:3], n_temperatures, n_chains, rng, params.sigma, units)
 
 
 def compute_log_partition(estimator, method, n_temperatures, n_chains, random_state):
@@ -756,7 +538,7 @@ def compute_log_partition(estimator, method, n_temperatures, n_chains, random_st
         )
     model = _model_parameters(density_model(estimator)[0])
     exact = method == "exact" or (
-        method == "auto" and model.W.shape[0] <= EXACT_MAX_COMPONENTS
+        method == "auto" and model.params.W.shape[0] <= EXACT_MAX_COMPONENTS
     )
     if not exact:
         _check_count(n_temperatures, "n_temperatures", 2)
@@ -772,7 +554,7 @@ def compute_log_partition(estimator, method, n_temperatures, n_chains, random_st
 def log_likelihood_of(estimator, X, method, log_partition, random_state):
     """Body of :func:`skrbm.metrics.log_likelihood`."""
     rbm, X = density_model(estimator, X)
-    W, b, c, sigma, visibles = _model_parameters(rbm)
+    params, units = _model_parameters(rbm)
     X = validate_data(rbm, X, reset=False, dtype=FLOAT_DTYPES)
     if log_partition is None:
         log_partition = compute_log_partition(
@@ -785,22 +567,22 @@ def log_likelihood_of(estimator, X, method, log_partition, random_state):
             "log_partition must be the result of skrbm.metrics.log_partition or a "
             f"number; got {type(log_partition).__name__}."
         )
-    return visibles.log_unnormalized(X, W, b, c, sigma) - log_partition
+    return log_unnormalized(X, *params, units) - log_partition
 
 
 def gibbs_samples(rbm, n_samples, n_steps, thin, init, random_state):
     """Body of :meth:`GaussianRBM.sample <skrbm.GaussianRBM.sample>`."""
-    visibles = _model_parameters(rbm).visibles
+    units = _model_parameters(rbm).units
     _check_count(n_samples, "n_samples", 1)
     _check_count(n_steps, "n_steps", 0)
     _check_count(thin, "thin", 1)
-    # in units of sigma the model has unit variance (GaussianRBM._unit_model)
-    W, c, b, sigma = rbm._unit_model(rbm.components_.dtype)
+    # in units of sigma the model has unit variance (RBMParameters.unit_view)
+    W, b, c, sigma = rbm._unit_model(rbm.components_.dtype)
     rng = generator_from(check_random_state(random_state))
     if isinstance(init, str):
         if init != "noise":
             raise ValueError(f"init must be 'noise' or an array; got {init!r}.")
-        V = visibles.base_samples(b, n_samples, rng)
+        V = units.base_samples(b, n_samples, rng)
     else:
         V = validate_data(rbm, init, reset=False, dtype=FLOAT_DTYPES)
         V = V.astype(W.dtype)
@@ -808,11 +590,11 @@ def gibbs_samples(rbm, n_samples, n_steps, thin, init, random_state):
             V /= sigma
     with blas_threads(*V.shape, W.shape[0]):
         for _ in range(n_steps):
-            V = visibles.gibbs_step(V, W, b, c, rng)
+            V = gibbs_step(V, W, b, c, units, rng)
         samples = [V]
         for _ in range(-(-n_samples // V.shape[0]) - 1):
             for _ in range(thin):
-                V = visibles.gibbs_step(V, W, b, c, rng)
+                V = gibbs_step(V, W, b, c, units, rng)
             samples.append(V)
     samples = np.concatenate(samples)[:n_samples]
     return samples if sigma is None else samples * sigma

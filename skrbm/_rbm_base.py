@@ -32,16 +32,15 @@ from ._kernels import (
     add_l2_gradient,
     add_sparsity_gradient,
     cd_gradient,
-    free_energy,
     l1_threshold,
     mean_hiddens,
     rank_target_table,
-    sample_bernoulli,
     shift_hidden_bias,
     soft_threshold,
     unit_bias,
-    visible_means,
 )
+from ._params import RBMParameters
+from ._samplers import gibbs_step
 from ._training import Step, sample_rows
 from ._units import GAUSSIAN, VisibleUnits
 
@@ -214,19 +213,13 @@ class BaseRBM(
         return params
 
     def _unit_model(self, dtype):
-        """``W, c, b / sigma, sigma`` in ``dtype``; ``sigma`` is None for unit variance.
+        """The :class:`~skrbm._params.RBMParameters` in ``dtype``, unit-variance view.
 
         In the units ``u = v / sigma`` the model is a unit-variance RBM with
-        these parameters (``log p(v) = log p(u) - sum(log sigma)``).
+        these parameters (``log p(v) = log p(u) - sum(log sigma)``); ``sigma``
+        is None for unit variance.
         """
-        W, c, b = (
-            p.astype(dtype, copy=False)
-            for p in (self.components_, self.intercept_hidden_, self.intercept_visible_)
-        )
-        if self._log_variance is None:
-            return W, c, b, None
-        sigma = np.exp(0.5 * self._log_variance).astype(dtype)
-        return W, c, b / sigma, sigma
+        return RBMParameters.of(self).astype(dtype).unit_view()
 
     @property
     def _n_features_out(self):
@@ -391,7 +384,7 @@ class BaseRBM(
             Probabilities in the dtype of ``X``.
         """
         X = self._check_fitted_input(X)
-        W, c, _, sigma = self._unit_model(X.dtype)
+        W, _, c, sigma = self._unit_model(X.dtype)
         return mean_hiddens(to_units(X, sigma), W, c)
 
     def inverse_transform(self, X):
@@ -414,8 +407,8 @@ class BaseRBM(
         """
         check_is_fitted(self)
         H = check_hidden(X, self.components_.shape[0])
-        W, _, b, sigma = self._unit_model(H.dtype)
-        return from_units(visible_means(H, W, b, self._binary_visibles), sigma)
+        W, b, _, sigma = self._unit_model(H.dtype)
+        return from_units(self._units.means(H, W, b), sigma)
 
     def free_energy(self, X):
         """Free energy of each sample (lower means more probable).
@@ -436,8 +429,8 @@ class BaseRBM(
             Free energies, in the dtype of ``X``.
         """
         X = self._check_fitted_input(X)
-        W, c, b, sigma = self._unit_model(X.dtype)
-        return free_energy(to_units(X, sigma), W, b, c, self._binary_visibles)
+        W, b, c, sigma = self._unit_model(X.dtype)
+        return self._units.free_energy(to_units(X, sigma), W, b, c)
 
     def gibbs(self, v):
         """Run one Gibbs step from ``v`` and return a visible sample.
@@ -459,21 +452,16 @@ class BaseRBM(
             Sampled visible states, in the dtype of ``v``.
         """
         V = self._check_fitted_input(v)
-        W, c, b, sigma = self._unit_model(V.dtype)
-        P = mean_hiddens(to_units(V, sigma), W, c)
-        uniform = np.empty(P.shape, dtype=np.float32)
-        H = sample_bernoulli(P, self._sampling_rng, np.empty_like(P), uniform)
-        V_new = visible_means(H, W, b, self._binary_visibles)
-        if self._binary_visibles:
-            uniform = np.empty(V_new.shape, dtype=np.float32)
-            return sample_bernoulli(V_new, self._sampling_rng, V_new, uniform)
-        V_new += self._sampling_rng.standard_normal(V_new.shape, dtype=np.float32)
-        return from_units(V_new, sigma)
+        W, b, c, sigma = self._unit_model(V.dtype)
+        V = to_units(V, sigma)
+        rng = self._sampling_rng
+        V = gibbs_step(V, W, b, c, self._units, rng, draw_dtype=np.float32)
+        return from_units(V, sigma)
 
     def _reconstruct(self, X):
-        W, c, b, sigma = self._unit_model(X.dtype)
+        W, b, c, sigma = self._unit_model(X.dtype)
         H = mean_hiddens(to_units(X, sigma), W, c)
-        return from_units(visible_means(H, W, b, self._binary_visibles), sigma)
+        return from_units(self._units.means(H, W, b), sigma)
 
     def log_likelihood(
         self, X, *, method="auto", log_partition=None, random_state=None

@@ -12,16 +12,21 @@ from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import BernoulliRBM
 
-import skrbm._binary_likelihood
 import skrbm._kernels
+import skrbm._units
 from skrbm import BinaryRBM
-from skrbm._binary_likelihood import (
-    log_partition_exact,
-    log_unnormalized,
-    sample_hidden_exact,
-)
-from skrbm._kernels import CDWorkspace, Gradient, cd_gradient, free_energy
+from skrbm._kernels import CDWorkspace, Gradient, cd_gradient
+from skrbm._likelihood import log_unnormalized as _log_unnormalized
+from skrbm._units import BINARY
 from skrbm.metrics import log_likelihood, log_partition
+
+free_energy = BINARY.free_energy
+log_partition_exact = BINARY.log_partition_exact
+sample_hidden_exact = BINARY.sample_hidden_exact
+
+
+def log_unnormalized(X, W, b, c):
+    return _log_unnormalized(X, W, b, c, units=BINARY)
 
 
 def tiny_model(n_features=4, n_components=3, seed=0):
@@ -62,7 +67,7 @@ def test_free_energy_matches_brute_force_sum_over_hidden_states():
     W, b, c = tiny_model()
     V = np.random.RandomState(1).rand(5, 4)
     expected = -logsumexp(neg_energies(V, states(3), W, b, c), axis=1)
-    assert_allclose(free_energy(V, W, b, c, binary=True), expected, rtol=1e-12)
+    assert_allclose(free_energy(V, W, b, c), expected, rtol=1e-12)
 
 
 @pytest.mark.parametrize("block_entries", [None, 8])
@@ -72,7 +77,7 @@ def test_exact_log_partition_matches_brute_force(
 ):
     if block_entries is not None:
         # blocks of two hidden states: the blocked sum, many times over
-        monkeypatch.setattr(skrbm._binary_likelihood, "_BLOCK_ENTRIES", block_entries)
+        monkeypatch.setattr(skrbm._units, "_BLOCK_ENTRIES", block_entries)
     W, b, c = tiny_model(4, n_components, seed=n_components)
     brute_force = logsumexp(neg_energies(states(4), states(n_components), W, b, c))
     assert log_partition_exact(W, b, c) == pytest.approx(brute_force, rel=1e-12)
@@ -183,9 +188,7 @@ def test_methods_are_the_binary_conditionals(digits):
     H = rbm.transform(X)
     assert_allclose(H, expit(X @ W.T + c), rtol=1e-12)
     assert_allclose(rbm.inverse_transform(H), expit(H @ W + b), rtol=1e-12)
-    assert_allclose(
-        rbm.free_energy(X), free_energy(X, W, b, c, binary=True), rtol=1e-12
-    )
+    assert_allclose(rbm.free_energy(X), free_energy(X, W, b, c), rtol=1e-12)
     assert set(np.unique(rbm.gibbs(X))) == {0.0, 1.0}
 
 

@@ -19,7 +19,6 @@ from skrbm._kernels import (
     cd_gradient,
     column_sum,
     cross_product,
-    free_energy,
     l1_threshold,
     mean_hiddens,
     sample_bernoulli,
@@ -30,6 +29,7 @@ from skrbm._kernels import (
     uniform16,
     weight_order,
 )
+from skrbm._units import GAUSSIAN
 
 
 def tiny_model(n_features=4, n_components=3, seed=0, dtype=np.float64):
@@ -58,7 +58,7 @@ def test_free_energy_matches_brute_force_sum_over_hidden_states():
         0.5 * np.sum((V - b) ** 2, axis=1)[:, None] - states @ c - (V @ W.T) @ states.T
     )
     expected = -logsumexp(-energies, axis=1)
-    assert_allclose(free_energy(V, W, b, c), expected, rtol=1e-12)
+    assert_allclose(GAUSSIAN.free_energy(V, W, b, c), expected, rtol=1e-12)
 
 
 @pytest.fixture(params=["small", "large"])
