@@ -6,19 +6,21 @@ be given instead. Decoding images needs Pillow (``pip install pillow``, or
 the ``plot`` extra: ``pip install ".[plot]"`` from a clone of skrbm).
 """
 
-from pathlib import Path
+from pathlib import Path as _Path
 
-import numpy as np
-from sklearn.feature_extraction.image import extract_patches_2d
-from sklearn.utils import check_random_state
+import numpy as _np
+from sklearn.feature_extraction.image import extract_patches_2d as _extract_patches_2d
+from sklearn.utils import check_random_state as _check_random_state
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
+__all__ = ["load_images", "load_natural_patches"]
+
+_IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 
 # ITU-R BT.601 luma weights.
-_LUMA = np.array([0.299, 0.587, 0.114])
+_LUMA = _np.array([0.299, 0.587, 0.114])
 
 
-def to_grey(image):
+def _to_grey(image):
     """Convert an RGB(A) or grey image to a float grey image in [0, 1].
 
     Parameters
@@ -31,9 +33,9 @@ def to_grey(image):
     grey : ndarray of shape (height, width)
         Luminance, float64.
     """
-    image = np.asarray(image)
-    scale = 255.0 if np.issubdtype(image.dtype, np.integer) else 1.0
-    image = image.astype(np.float64) / scale
+    image = _np.asarray(image)
+    scale = 255.0 if _np.issubdtype(image.dtype, _np.integer) else 1.0
+    image = image.astype(_np.float64) / scale
     if image.ndim == 3:
         image = image[..., :3] @ _LUMA[: image.shape[2]] / _LUMA[: image.shape[2]].sum()
     return image
@@ -41,10 +43,10 @@ def to_grey(image):
 
 def _expand_paths(paths):
     files = []
-    for path in map(Path, paths):
+    for path in map(_Path, paths):
         if path.is_dir():
             found = sorted(
-                p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES
+                p for p in path.iterdir() if p.suffix.lower() in _IMAGE_SUFFIXES
             )
             if not found:
                 raise ValueError(f"No image files found in folder '{path}'.")
@@ -92,13 +94,13 @@ def load_images(paths=None):
         from sklearn.datasets import load_sample_images
 
         _require_pillow()
-        return [to_grey(image) for image in load_sample_images().images]
+        return [_to_grey(image) for image in load_sample_images().images]
     Image = _require_pillow()
     images = []
     for path in _expand_paths(paths):
         try:
             with Image.open(path) as handle:
-                images.append(to_grey(np.asarray(handle.convert("RGB"))))
+                images.append(_to_grey(_np.asarray(handle.convert("RGB"))))
         except OSError as exc:
             raise ValueError(f"Cannot read '{path}' as an image: {exc}") from exc
     return images
@@ -150,7 +152,7 @@ def load_natural_patches(
             f"n_patches and patch_size must be positive; got n_patches={n_patches}, "
             f"patch_size={patch_size}."
         )
-    rng = check_random_state(random_state)
+    rng = _check_random_state(random_state)
     grey = load_images(images)
     for image in grey:
         if min(image.shape) < patch_size:
@@ -158,7 +160,7 @@ def load_natural_patches(
                 f"patch_size={patch_size} is larger than an image of shape "
                 f"{image.shape}."
             )
-    shares = np.diff(np.linspace(0, n_patches, len(grey) + 1).round().astype(int))
+    shares = _np.diff(_np.linspace(0, n_patches, len(grey) + 1).round().astype(int))
     for image, k in zip(grey, shares, strict=True):
         available = (image.shape[0] - patch_size + 1) * (
             image.shape[1] - patch_size + 1
@@ -171,15 +173,15 @@ def load_natural_patches(
                 "larger images, or fewer patches."
             )
     patches = [
-        extract_patches_2d(
+        _extract_patches_2d(
             image, (patch_size, patch_size), max_patches=int(k), random_state=rng
         )
         for image, k in zip(grey, shares, strict=True)
         if k > 0
     ]
-    X = np.concatenate(patches).reshape(n_patches, -1)
+    X = _np.concatenate(patches).reshape(n_patches, -1)
     X = X[rng.permutation(n_patches)]
     if standardize:
         std = X.std(axis=0)
-        X = (X - X.mean(axis=0)) / np.where(std > 0, std, 1.0)
+        X = (X - X.mean(axis=0)) / _np.where(std > 0, std, 1.0)
     return X

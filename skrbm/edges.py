@@ -26,17 +26,20 @@ photos it learns localised, oriented edge filters once four things change:
 :func:`run_edges` trains and measures.
 """
 
-import time
+import time as _time
 
-import numpy as np
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import FunctionTransformer, StandardScaler
+import numpy as _np
+from sklearn.pipeline import Pipeline as _Pipeline
+from sklearn.preprocessing import FunctionTransformer as _FunctionTransformer
+from sklearn.preprocessing import StandardScaler as _StandardScaler
 
-from ._gabor import gabor_fit
-from ._rbm import GaussianRBM
-from ._training import one_blas_thread
-from ._zca import ZCAWhitening
-from .datasets import load_natural_patches
+from ._gabor import gabor_fit as _gabor_fit
+from ._rbm import GaussianRBM as _GaussianRBM
+from ._training import one_blas_thread as _one_blas_thread
+from ._zca import ZCAWhitening as _ZCAWhitening
+from .datasets import load_natural_patches as _load_natural_patches
+
+__all__ = ["edges_recipe", "make_edges_pipeline", "normalize_rows", "run_edges"]
 
 
 def normalize_rows(X, rms=1.0):
@@ -55,9 +58,9 @@ def normalize_rows(X, rms=1.0):
     X_scaled : ndarray of shape (n_samples, n_features)
         In the dtype of ``X``.
     """
-    X = np.asarray(X)
-    norms = np.sqrt(np.mean(X * X, axis=1, keepdims=True))
-    scale = np.divide(rms, norms, out=np.zeros_like(norms), where=norms > 0)
+    X = _np.asarray(X)
+    norms = _np.sqrt(_np.mean(X * X, axis=1, keepdims=True))
+    scale = _np.divide(rms, norms, out=_np.zeros_like(norms), where=norms > 0)
     return X * scale.astype(X.dtype, copy=False)
 
 
@@ -137,20 +140,20 @@ def make_edges_pipeline(recipe=None, random_state=0, **rbm_params):
     """
     recipe = recipe or edges_recipe()
     params = {**recipe["rbm"], **rbm_params, "random_state": random_state}
-    whitening = StandardScaler()
+    whitening = _StandardScaler()
     if recipe["epsilon"] is not None:
-        whitening = ZCAWhitening(
+        whitening = _ZCAWhitening(
             epsilon=recipe["epsilon"], remove_mean=recipe.get("remove_mean", True)
         )
     contrast = "passthrough"
     if recipe["patch_rms"] is not None:
-        contrast = FunctionTransformer(
+        contrast = _FunctionTransformer(
             normalize_rows,
             kw_args={"rms": recipe["patch_rms"]},
             feature_names_out="one-to-one",
         )
-    return Pipeline(
-        [("zca", whitening), ("contrast", contrast), ("rbm", GaussianRBM(**params))]
+    return _Pipeline(
+        [("zca", whitening), ("contrast", contrast), ("rbm", _GaussianRBM(**params))]
     )
 
 
@@ -195,22 +198,22 @@ def run_edges(images=None, quick=False, random_state=0, recipe=None):
             "rbm": {**recipe["rbm"], "n_iter": max(recipe["rbm"]["n_iter"] // 2, 1)},
         }
     size = recipe["patch_size"]
-    X = load_natural_patches(
+    X = _load_natural_patches(
         recipe["n_patches"],
         patch_size=size,
         images=images,
         standardize=False,
         random_state=random_state,
-    ).astype(np.float32)
+    ).astype(_np.float32)
     pipeline = make_edges_pipeline(recipe, random_state=random_state)
-    start = time.perf_counter()
+    start = _time.perf_counter()
     # One BLAS thread, whatever the machine has: the whitening's products
     # round differently with more threads, and 120 epochs of training turn
     # that into different filters (docs/user_guide/reproducibility.rst).
-    with one_blas_thread():
+    with _one_blas_thread():
         pipeline.fit(X)
-    seconds = time.perf_counter() - start
-    fit = gabor_fit(pipeline["rbm"].components_, (size, size))
+    seconds = _time.perf_counter() - start
+    fit = _gabor_fit(pipeline["rbm"].components_, (size, size))
     return {
         "fraction": fit.fraction,
         "fit": fit,

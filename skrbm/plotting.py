@@ -9,9 +9,19 @@ do), and returns the :class:`matplotlib.figure.Figure`: ``plt.savefig``,
 from a clone of skrbm).
 """
 
-import numpy as np
+import numpy as _np
 
-from ._filters import as_weights, patch_shape_of
+from ._filters import as_weights as _as_weights
+from ._filters import patch_shape_of as _patch_shape_of
+
+__all__ = [
+    "plot_components",
+    "plot_gabor_summary",
+    "plot_loss_curves",
+    "plot_patches",
+    "plot_reconstructions",
+    "tile_filters",
+]
 
 
 def _figure(**kwargs):
@@ -27,11 +37,11 @@ def _figure(**kwargs):
 
 def _tile(rows, patch_shape, n_cols, gap):
     """Rows as a grid of ``(h, w)`` tiles, NaN between and after the tiles."""
-    h, w = patch_shape_of(rows.shape[1], patch_shape)
+    h, w = _patch_shape_of(rows.shape[1], patch_shape)
     n = rows.shape[0]
-    n_cols = n_cols or int(np.ceil(np.sqrt(n)))
-    n_rows = int(np.ceil(n / n_cols))
-    mosaic = np.full((n_rows * (h + gap) - gap, n_cols * (w + gap) - gap), np.nan)
+    n_cols = n_cols or int(_np.ceil(_np.sqrt(n)))
+    n_rows = int(_np.ceil(n / n_cols))
+    mosaic = _np.full((n_rows * (h + gap) - gap, n_cols * (w + gap) - gap), _np.nan)
     for i, row in enumerate(rows):
         r, c = divmod(i, n_cols)
         top, left = r * (h + gap), c * (w + gap)
@@ -62,10 +72,10 @@ def tile_filters(components, patch_shape=None, n_cols=None, gap=1):
     mosaic : ndarray of shape (rows * (h + gap) - gap, n_cols * (w + gap) - gap)
         The tiled filters, with values in [-1, 1] and NaN between tiles.
     """
-    W = as_weights(components)
-    peak = np.abs(W).max(axis=1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        scaled = np.where(peak > 0, W / peak, 0.0)
+    W = _as_weights(components)
+    peak = _np.abs(W).max(axis=1, keepdims=True)
+    with _np.errstate(invalid="ignore", divide="ignore"):
+        scaled = _np.where(peak > 0, W / peak, 0.0)
     return _tile(scaled, patch_shape, n_cols, gap)
 
 
@@ -141,9 +151,9 @@ def plot_patches(X, patch_shape=None, n_cols=None, vmax=None, title=None, ax=Non
     >>> fig.axes[0].images[0].get_clim()
     (-2.0, 2.0)
     """
-    X = np.asarray(X)
+    X = _np.asarray(X)
     if vmax is None:
-        vmax = float(np.abs(X).max())
+        vmax = float(_np.abs(X).max())
     return _draw_mosaic(_tile(X, patch_shape, n_cols, gap=1), vmax, title, ax)
 
 
@@ -192,7 +202,7 @@ def plot_loss_curves(curves, title=None, ax=None):
         fig = ax.figure
     for label, curve in curves.items():
         values = getattr(curve, "loss_curve_", curve)
-        ax.plot(np.arange(1, len(values) + 1), values, label=label)
+        ax.plot(_np.arange(1, len(values) + 1), values, label=label)
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel("reconstruction MSE")
@@ -223,17 +233,17 @@ def plot_reconstructions(X, reconstructions, patch_shape=None, n_samples=8):
     fig : matplotlib.figure.Figure
         A new figure, one row of patches per label.
     """
-    X = np.asarray(X)[:n_samples]
-    shape = patch_shape_of(X.shape[1], patch_shape)
+    X = _np.asarray(X)[:n_samples]
+    shape = _patch_shape_of(X.shape[1], patch_shape)
     rows = {"input": X}
     for label, rec in reconstructions.items():
         rows[label] = rec.reconstruct(X) if hasattr(rec, "reconstruct") else rec
     n = X.shape[0]
     fig = _figure(figsize=(1.0 * n + 1.2, 1.0 * len(rows)), layout="constrained")
     axes = fig.subplots(len(rows), n, squeeze=False)
-    limit = np.abs(X).max()
+    limit = _np.abs(X).max()
     for r, (label, patches) in enumerate(rows.items()):
-        patches = np.asarray(patches)[:n]
+        patches = _np.asarray(patches)[:n]
         for c in range(n):
             ax = axes[r, c]
             ax.imshow(patches[c].reshape(shape), cmap="gray", vmin=-limit, vmax=limit)
@@ -275,7 +285,7 @@ def plot_gabor_summary(fit_result, title=None):
     fit = fit_result["fit"] if isinstance(fit_result, dict) else fit_result
     fig = _figure(figsize=(8, 3.5), layout="constrained")
     scatter, histogram = fig.subplots(1, 2, width_ratios=[3, 2])
-    degrees = np.degrees(fit.orientation)
+    degrees = _np.degrees(fit.orientation)
     good = fit.is_gabor
     scatter.scatter(degrees[good], fit.frequency[good], s=18, label="Gabor-like")
     scatter.scatter(
@@ -292,8 +302,8 @@ def plot_gabor_summary(fit_result, title=None):
     scatter.set_xlabel("orientation of the wave vector (degrees)")
     scatter.set_ylabel("frequency (cycles / pixel)")
     scatter.legend(loc="upper right", fontsize="small")
-    r2 = fit.r2[np.isfinite(fit.r2)]
-    histogram.hist(r2, bins=np.linspace(min(0.0, r2.min(initial=0.0)), 1, 21))
+    r2 = fit.r2[_np.isfinite(fit.r2)]
+    histogram.hist(r2, bins=_np.linspace(min(0.0, r2.min(initial=0.0)), 1, 21))
     histogram.axvline(0.8, color="k", linestyle="--", linewidth=1)
     histogram.set_xlabel("R$^2$ of the Gabor fit")
     histogram.set_ylabel("filters")
