@@ -22,31 +22,30 @@ from sklearn.base import (
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import OPTIMIZER_CONSTRAINTS, MinibatchMixin, check_hidden, generator_from
+from ._cd import Momentum, StepModel, cd_step
 from ._compat import Interval, StrOptions
 from ._kernels import (
     ActivationTarget,
     CDWorkspace,
     Gradient,
-    Offsets,
     VisibleVariance,
-    add_l2_gradient,
-    add_sparsity_gradient,
-    cd_gradient,
-    l1_threshold,
+    hidden_weights,
     mean_hiddens,
     rank_target_table,
-    shift_hidden_bias,
-    soft_threshold,
     unit_bias,
 )
 from ._params import RBMParameters
-from ._samplers import gibbs_step
+from ._regularizers import (
+    Centering,
+    Regularizers,
+    Selectivity,
+    Sparsity,
+    VarianceBounds,
+    WeightDecay,
+)
+from ._samplers import ContrastiveDivergence, PersistentChains, gibbs_step
 from ._training import Step, sample_rows
 from ._units import GAUSSIAN, VisibleUnits
-
-#: Step of the hidden offsets' moving average (``centering=True``), the
-#: value Melchior, Fischer and Wiskott (2016) recommend.
-OFFSET_RATE = 0.01
 
 
 def to_units(X, sigma):
@@ -261,102 +260,83 @@ class BaseRBM(
 
     def _make_step(self, dtype):
         W, c, b, *_ = self._params
-        if self.persistent and not hasattr(self, "h_samples_"):
-            self.h_samples_ = np.zeros((self.batch_size, W.shape[0]), dtype=dtype)
-        chains = self.h_samples_ if self.persistent else None
-        n_chains = None if chains is None else chains.shape[0]
-        ws = CDWorkspace(self.batch_size, W.shape[1], W.shape[0], n_chains, dtype)
-        alpha_l1, alpha_l2 = penalty_strengths(self.penalty, self.alpha, self.l1_ratio)
-        rng, k = self._rng, self.cd_steps
-        lr, momentum = self._learning_rate(), self._momentum()
-        target, cost = self.sparsity_target, lr * self.sparsity_cost
-        binary = self._binary_visibles
+        ws = CDWorkspace(
+            self.batch_size, W.shape[1], W.shape[0], self._n_chains(dtype), dtype
+        )
         v_W, v_c, v_b, *v_z = self._velocities
-        velocities = Gradient(W=v_W, b=v_b, c=v_c)
-        ones = np.ones(self.batch_size, dtype=dtype)
-        # the gradient buffers are free again once cd_gradient returns
-        scratch = ws.grad
+        update = Momentum(
+            Gradient(W=v_W, b=v_b, c=v_c), self._learning_rate(), self._momentum()
+        )
         variance = None
         if v_z:
             variance = VisibleVariance(
                 *(np.empty_like(b) for _ in range(4)), v_z[0], self.variance_rate
             )
             b_unit = np.empty_like(b)
-
-        selectivity = self._activation_target(dtype)
-        offsets = None
-        if self._offsets is not None:
-            mu, hidden = self._offsets
-            offsets = Offsets(
-                mu if variance is None else np.empty_like(mu),
-                hidden,
-                OFFSET_RATE,
-                np.empty_like(b),
-                np.empty_like(c),
-            )
+        sampler = self._sampler(dtype)
+        regularizers = Regularizers(self._regularizers(ws, update, variance))
+        rng, units, z = self._rng, self._units, self._log_variance
 
         def gradient(v0):
             b_step = b
             if variance is not None:
-                unit_bias(self._log_variance, b, variance, b_unit)
-                b_step = b_unit
-                if offsets is not None:
-                    np.multiply(mu, variance.inv_sigma, out=offsets.visible)
-            sse, h0 = cd_gradient(
-                v0,
-                W,
-                b_step,
-                c,
-                rng,
-                ws,
-                velocities,
-                k,
-                chains,
-                lr,
-                momentum,
-                variance,
-                offsets,
-                selectivity,
-                binary,
-            )
-            if target is not None:
-                add_sparsity_gradient(v_c, h0, target, cost, ones, scratch.c)
-            add_l2_gradient(v_W, W, lr * alpha_l2, scratch.W)
-            return sse
+                b_step = unit_bias(z, b, variance, b_unit)
+            regularizers.prepare(variance)
+            hidden = hidden_weights(W, c, ws.hidden)
+            model = StepModel(W, b_step, c, hidden, units, variance)
+            return cd_step(v0, model, sampler, regularizers, ws, update, rng)[0]
 
-        updates = []
-        if alpha_l1 > 0:
-            threshold = l1_threshold(lr, alpha_l1, momentum)
-            updates.append(lambda: soft_threshold(W, threshold, scratch.W))
-        if variance is not None:
-            low, high = self._log_variance_bounds
-            z = self._log_variance
-            if offsets is not None:
-                updates.append(
-                    lambda: shift_hidden_bias(c, W, offsets, v_z[0], variance.scratch)
-                )
-            updates.append(lambda: np.clip(z, low, high, out=z))
-        post_update = None
-        if updates:
-
-            def post_update():
-                for update in updates:
-                    update()
-
-        state = [*self._params, *self._velocities]
-        if chains is not None:
-            state.append(chains)
-        if offsets is not None:
-            state.append(offsets.hidden)
+        state = [*self._params, *self._velocities, *sampler.state]
+        if regularizers.offsets is not None:
+            state.append(regularizers.offsets.hidden)
         return Step(
             gradient=gradient,
             params=self._params,
             velocities=self._velocities,
             error=self._squared_error,
             state=state,
-            post_update=post_update,
+            post_update=regularizers.after_update
+            if regularizers.updates_parameters
+            else None,
             buffer=ws.V,
         )
+
+    def _n_chains(self, dtype):
+        """Chains of the persistent sampler (None for CD), created if missing."""
+        if not self.persistent:
+            return None
+        if not hasattr(self, "h_samples_"):
+            shape = (self.batch_size, self.n_components)
+            self.h_samples_ = np.zeros(shape, dtype=dtype)
+        return self.h_samples_.shape[0]
+
+    def _sampler(self, dtype):
+        """The negative phase's sampler (:mod:`skrbm._samplers`)."""
+        if self.persistent:
+            return PersistentChains(self.h_samples_, self.cd_steps)
+        return ContrastiveDivergence(self.cd_steps)
+
+    def _regularizers(self, ws, update, variance):
+        """The regularisers of the settings, in the order they act."""
+        W, c, _, *z = self._params
+        lr, momentum = update.learning_rate, update.momentum
+        alpha_l1, alpha_l2 = penalty_strengths(self.penalty, self.alpha, self.l1_ratio)
+        # the gradient buffers are free again once the statistics are formed
+        scratch = ws.grad
+        items = [WeightDecay(W, alpha_l1, alpha_l2, lr, momentum, scratch.W)]
+        if self.sparsity_target is not None:
+            ones = np.ones(self.batch_size, dtype=W.dtype)
+            cost = lr * self.sparsity_cost
+            items.append(Sparsity(self.sparsity_target, cost, ones, scratch.c))
+        if self.selectivity_target is not None:
+            items.append(Selectivity(self._activation_target(W.dtype)))
+        if self._offsets is not None:
+            mu, hidden = self._offsets
+            learned = None if variance is None else (c, W, variance.out)
+            items.append(Centering(mu, hidden, learned))
+        if variance is not None:
+            items.append(VarianceBounds(z[0], *self._log_variance_bounds))
+        return items
 
     def _activation_target(self, dtype):
         """The :class:`ActivationTarget` of ``selectivity_target``, or None."""

@@ -98,3 +98,42 @@ def fitted_arrays(estimator):
     for i, velocity in enumerate(estimator._velocities):
         arrays[f"velocity{i}"] = velocity
     return arrays
+
+
+def cd_gradient(
+    v0,
+    W,
+    b,
+    c,
+    rng,
+    ws,
+    out,
+    *,
+    cd_steps=1,
+    chains=None,
+    learning_rate=1.0,
+    momentum=0.0,
+    target=None,
+    units=None,
+):
+    """One :func:`skrbm._cd.cd_step` of a unit-variance RBM, built from arrays.
+
+    ``out`` (a Gradient) receives ``momentum * out + learning_rate * g``;
+    ``chains`` selects persistent chains, ``target`` the selectivity
+    regulariser. Returns ``(sse, h0)``.
+    """
+    from skrbm._cd import Momentum, StepModel, cd_step
+    from skrbm._kernels import hidden_weights
+    from skrbm._regularizers import Regularizers, Selectivity
+    from skrbm._samplers import ContrastiveDivergence, PersistentChains
+    from skrbm._units import GAUSSIAN
+
+    units = GAUSSIAN if units is None else units
+    model = StepModel(W, b, c, hidden_weights(W, c, ws.hidden), units, None)
+    if chains is None:
+        sampler = ContrastiveDivergence(cd_steps)
+    else:
+        sampler = PersistentChains(chains, cd_steps)
+    regularizers = Regularizers([] if target is None else [Selectivity(target)])
+    update = Momentum(out, learning_rate, momentum)
+    return cd_step(v0, model, sampler, regularizers, ws, update, rng)

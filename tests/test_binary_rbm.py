@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
-from _helpers import central_differences
+from _helpers import cd_gradient, central_differences
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit, logsumexp
 from sklearn.datasets import load_digits
@@ -15,7 +15,7 @@ from sklearn.neural_network import BernoulliRBM
 import skrbm._kernels
 import skrbm._units
 from skrbm import BinaryRBM
-from skrbm._kernels import CDWorkspace, Gradient, cd_gradient
+from skrbm._kernels import CDWorkspace, Gradient
 from skrbm._likelihood import log_unnormalized as _log_unnormalized
 from skrbm._units import BINARY
 from skrbm.metrics import log_likelihood, log_partition
@@ -118,7 +118,7 @@ def test_cd1_step_uses_visible_probabilities(model_size):
     v0 = np.random.RandomState(2).rand(6, 4)
     ws = CDWorkspace(6, 4, 3, None, np.float64)
     out = Gradient(np.empty_like(W), np.empty_like(b), np.empty_like(c))
-    sse, _ = cd_gradient(v0, W, b, c, np.random.default_rng(7), ws, out, binary=True)
+    sse, _ = cd_gradient(v0, W, b, c, np.random.default_rng(7), ws, out, units=BINARY)
 
     rng = np.random.default_rng(7)
     h0 = expit(v0 @ W.T + c)
@@ -138,7 +138,7 @@ def test_pcd_step_samples_binary_visibles(model_size):
     ws = CDWorkspace(5, 4, 3, 8, np.float64)
     out = Gradient(np.empty_like(W), np.empty_like(b), np.empty_like(c))
     rng = np.random.default_rng(11)
-    cd_gradient(v0, W, b, c, rng, ws, out, chains=chains, binary=True)
+    cd_gradient(v0, W, b, c, rng, ws, out, chains=chains, units=BINARY)
 
     rng = np.random.default_rng(11)
     h0 = expit(v0 @ W.T + c)
@@ -168,7 +168,7 @@ def test_pcd_gradient_from_exact_chains_matches_the_exact_log_likelihood(seed):
     chains = sample_hidden_exact(W, b, c, 400_000, rng)
     ws = CDWorkspace(50, 4, 3, len(chains), np.float64)
     out = Gradient(np.empty_like(W), np.empty_like(b), np.empty_like(c))
-    cd_gradient(X, W, b, c, rng, ws, out, chains=chains, binary=True)
+    cd_gradient(X, W, b, c, rng, ws, out, chains=chains, units=BINARY)
     for name in ("b", "c", "W"):
         exact = central_differences(
             lambda **params: mean_log_likelihood(X, **params), model, name

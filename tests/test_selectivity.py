@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from _helpers import cd_gradient
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.stats import rankdata
 
@@ -10,7 +11,6 @@ from skrbm._kernels import (
     ActivationTarget,
     CDWorkspace,
     Gradient,
-    cd_gradient,
     rank_target_table,
     ranked_targets,
 )
