@@ -38,12 +38,12 @@ test-oldest:
 	$(OLDEST)/bin/python -m pytest -q
 
 lint: $(VENV)/.test
-	$(BIN)/ruff check skrbm tests benchmarks
-	$(BIN)/ruff format --check skrbm tests benchmarks
+	$(BIN)/ruff check skrbm tests benchmarks experiments
+	$(BIN)/ruff format --check skrbm tests benchmarks experiments
 
 format: $(VENV)/.test
-	$(BIN)/ruff format skrbm tests benchmarks
-	$(BIN)/ruff check --fix skrbm tests benchmarks
+	$(BIN)/ruff format skrbm tests benchmarks experiments
+	$(BIN)/ruff check --fix skrbm tests benchmarks experiments
 
 ## docs: the HTML documentation, gallery included, into docs/_build/html
 docs: $(VENV)/.docs

@@ -22,7 +22,7 @@ photos it learns localised, oriented edge filters once four things change:
    rises from about 0.4 to about 0.6.
 
 :func:`edges_recipe` holds the settings, measured with
-``benchmarks/edges_recipe.py`` and ``benchmarks/edges_variance.py``;
+``experiments/edges_recipe.py`` and ``experiments/edges_variance.py``;
 :func:`run_edges` trains and measures.
 """
 

@@ -1,6 +1,8 @@
 """The figures of the BinaryRBM page.
 
-python binary_rbm_check.py [digits|stack]
+Run from the repository root::
+
+    python experiments/binary_rbm_check.py [digits|stack]
 
 Every log-likelihood is the exact one (16 hidden units), per held-out
 sample, in nats: digits scaled to [0, 1], the first 1500 of a fixed

@@ -35,7 +35,7 @@ L1 below, into ``identity_init_digits.png``.
 
 Run from the repository root::
 
-    python docs/user_guide/identity_init.py [--out DIR]
+    python experiments/identity_init.py [--out DIR]
 
 ``--out`` is the figure's directory (default ``docs/_static``). It takes
 under a minute on one core.

@@ -2,7 +2,7 @@
 
 Run it from the repository root::
 
-    python docs/user_guide/deep_check.py
+    python experiments/deep_check.py
 
 It takes about seven minutes on one core of a shared machine and prints
 its run time.

@@ -11,7 +11,7 @@ unit visible variances (skrbm 0.1); ``--sweep variance`` varies the
 learned-variance recipe of skrbm 0.2. Run on a shared machine with::
 
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 nice -n 10 \\
-        python benchmarks/edges_recipe.py [--sweep unit|variance]
+        python experiments/edges_recipe.py [--sweep unit|variance]
         [--epochs 120] [--seeds 0 1 2] [--only NAME ...]
 
 Each setting takes 5 to 60 seconds of training plus a few seconds of

@@ -36,7 +36,7 @@ with the marginal integrated numerically along the constant direction.
 Run on a shared machine with::
 
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 nice -n 10 \\
-        python benchmarks/edges_variance.py [--seeds 0 1 2]
+        python experiments/edges_variance.py [--seeds 0 1 2]
 
 About a minute per seed on a 2-core machine.
 """

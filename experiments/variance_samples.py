@@ -39,7 +39,7 @@ chains have reached it.
 
 Run it from the repository root (about 3.5 minutes on one core)::
 
-    python docs/user_guide/variance_samples.py [--out FILE]
+    python experiments/variance_samples.py [--out FILE]
 
 ``--out`` is where the figure goes, ``docs/_static/variance_samples.png``
 by default.
@@ -66,7 +66,7 @@ from skrbm import GaussianRBM
 from skrbm.datasets import load_natural_patches
 from skrbm.plotting import plot_patches
 
-OUT = Path(__file__).resolve().parents[1] / "_static" / "variance_samples.png"
+OUT = Path(__file__).resolve().parents[1] / "docs" / "_static" / "variance_samples.png"
 
 #: The recipe at PCD's default learning rate, trained three times longer.
 SLOW = {**RECIPE, "learning_rate": 0.001}

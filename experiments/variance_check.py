@@ -1,6 +1,8 @@
 """The figures of the learned-variance and centering sections.
 
-python variance_check.py [patches|digits|wide|large] [MODEL ...]
+Run from the repository root::
+
+    python experiments/variance_check.py [patches|digits|wide|large] [MODEL ...]
 
 MODEL names rows of ``MODELS`` (the keys below) to run alone; by default
 every row runs.

@@ -1,6 +1,8 @@
 """The figures of the likelihood page.
 
-python likelihood_check.py [coverage|timing|grid]
+Run from the repository root::
+
+    python experiments/likelihood_check.py [coverage|timing|grid]
 """
 
 import sys
