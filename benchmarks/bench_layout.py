@@ -1,6 +1,6 @@
 """AutoencoderRefiner epochs with C- against F-ordered weights, shape by shape.
 
-``skrbm._kernels.weight_order`` stores a large float32 autoencoder's
+``skrbm._autoencoder.weight_order`` stores a large float32 autoencoder's
 weights F-ordered (rows of ``n_features``) when it has more features than
 units, and C-ordered otherwise. This script checks that rule: it fits the same
 ``AutoencoderRefiner(None)`` with each order forced, interleaved round by
@@ -29,7 +29,7 @@ from _common import (
 from bench_shapes import learning_rate
 
 from skrbm import AutoencoderRefiner
-from skrbm._kernels import weight_order
+from skrbm._autoencoder import weight_order
 
 #: (n_features, n_components, batch_size): the refiner shapes of the grid in
 #: bench_shapes.py and more with more features than units.

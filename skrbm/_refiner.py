@@ -15,116 +15,30 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import OPTIMIZER_CONSTRAINTS, MinibatchMixin, check_hidden, generator_from
-from ._compat import HasMethods, Interval, StrOptions
-from ._deep import (
+from ._autoencoder import (
+    IDENTITY,
+    AEGradient,
+    AEWorkspace,
     DeepWorkspace,
+    backprop_gradient,
+    decoder_activation,
     deep_backprop_gradient,
     forward,
     layer_activations,
     mirrored_sizes,
-    random_coefs,
+    random_autoencoder,
+    random_layers,
+    rbm_sigma,
+    rbm_weights,
+    stack_layers,
     unroll_stack,
-)
-from ._kernels import (
-    AEGradient,
-    AEWorkspace,
-    backprop_gradient,
-    mean_hiddens,
-    mean_visibles,
+    unrolled,
     weight_order,
 )
+from ._base import OPTIMIZER_CONSTRAINTS, MinibatchMixin, check_hidden, generator_from
+from ._compat import HasMethods, Interval, StrOptions
+from ._kernels import mean_hiddens, mean_visibles, sigmoid
 from ._training import Step
-
-_RBM_ATTRIBUTES = ("components_", "intercept_hidden_", "intercept_visible_")
-
-
-def rbm_weights(estimator, n_features):
-    """Weights and biases of a fitted RBM-like estimator, checked.
-
-    Parameters
-    ----------
-    estimator : fitted estimator
-        Must expose ``components_`` of shape ``(n_components, n_features)``,
-        ``intercept_hidden_`` and ``intercept_visible_``.
-    n_features : int
-
-    Returns
-    -------
-    W, c, b : ndarray
-    """
-    missing = [a for a in _RBM_ATTRIBUTES if not hasattr(estimator, a)]
-    if missing:
-        raise ValueError(
-            "estimator must be an RBM exposing components_, intercept_hidden_ and "
-            f"intercept_visible_ once fitted (e.g. GaussianRBM); "
-            f"{type(estimator).__name__} lacks {', '.join(missing)}."
-        )
-    W, c, b = (np.asarray(getattr(estimator, a)) for a in _RBM_ATTRIBUTES)
-    if (
-        W.ndim != 2
-        or W.shape[1] != n_features
-        or c.shape != (W.shape[0],)
-        or (b.shape != (n_features,))
-    ):
-        raise ValueError(
-            f"estimator's parameters do not fit {n_features} features: "
-            f"components_ {W.shape}, intercept_hidden_ {c.shape}, "
-            f"intercept_visible_ {b.shape}."
-        )
-    return W, c, b
-
-
-def rbm_sigma(estimator):
-    """Visible standard deviations of a fitted RBM, or None for unit variance.
-
-    Read from ``visible_variance_`` when the estimator has it (a
-    :class:`GaussianRBM` trained with ``learn_variance=True``).
-
-    Parameters
-    ----------
-    estimator : fitted estimator
-
-    Returns
-    -------
-    sigma : ndarray of shape (n_features,) or None
-    """
-    variance = getattr(estimator, "visible_variance_", None)
-    if variance is None or np.all(np.asarray(variance) == 1):
-        return None
-    return np.sqrt(np.asarray(variance, dtype=np.float64))
-
-
-def unrolled(W, c, b, sigma, tied):
-    """Encoder and decoder weights ``(W_enc, c, W_dec, b)`` of an RBM.
-
-    The encoder computes ``p(h | v) = sigmoid((v / sigma) W^T + c)`` and the
-    decoder the mean ``b + sigma * (h W)``, so with learned visible
-    variances the encoder's weights are ``W / sigma`` and the decoder's
-    ``W * sigma`` (column by column), which one tied matrix cannot hold.
-
-    Parameters
-    ----------
-    W : ndarray of shape (n_components, n_features)
-    c : ndarray of shape (n_components,)
-    b : ndarray of shape (n_features,)
-    sigma : ndarray of shape (n_features,) or None
-    tied : bool
-
-    Returns
-    -------
-    W_enc, c, W_dec, b : ndarray
-    """
-    if sigma is None:
-        return W, c, W, b
-    if tied:
-        raise ValueError(
-            "tied=True needs an RBM with unit visible variance: this one learned "
-            "its visible variances (learn_variance=True), so its encoder (W / "
-            "sigma) and decoder (W * sigma) differ. Use tied=False."
-        )
-    return W / sigma, c, W * sigma, b
-
 
 #: Fitted weights of a single-layer autoencoder (a deep one has
 #: ``coefs_`` and ``intercepts_`` instead).
@@ -191,51 +105,6 @@ def fit_stack(stack, X):
     for layer in stack:
         H = layer.fit(H, None).transform(H)
     return list(stack)
-
-
-def stack_layers(layers, n_features):
-    """``(W, c, b, sigma)`` of every fitted layer, checked to chain.
-
-    Parameters
-    ----------
-    layers : list of fitted estimators
-    n_features : int
-        Width of the data the bottom layer sees.
-
-    Returns
-    -------
-    list of tuple
-    """
-    weights = []
-    for position, layer in enumerate(layers):
-        try:
-            W, c, b = rbm_weights(layer, n_features)
-        except ValueError as error:
-            raise ValueError(f"Layer {position} of the stack: {error}") from None
-        weights.append((W, c, b, rbm_sigma(layer)))
-        n_features = W.shape[0]
-    return weights
-
-
-def random_autoencoder(n_features, n_components, random_state):
-    """Initial weights of an autoencoder without pretraining.
-
-    Uniform in ``+-sqrt(2 / (fan_in + fan_out))``, weights and biases alike,
-    the initialisation :class:`~sklearn.neural_network.MLPRegressor` uses for
-    logistic units.
-
-    Returns
-    -------
-    W_enc, c, W_dec, b : ndarray
-        Encoder weights ``(n_components, n_features)``, hidden biases, decoder
-        weights ``(n_components, n_features)`` and visible biases.
-    """
-    bound = np.sqrt(2.0 / (n_features + n_components))
-    W_enc = random_state.uniform(-bound, bound, (n_components, n_features))
-    c = random_state.uniform(-bound, bound, n_components)
-    W_dec = random_state.uniform(-bound, bound, (n_components, n_features))
-    b = random_state.uniform(-bound, bound, n_features)
-    return W_enc, c, W_dec, b
 
 
 class AutoencoderRefiner(
@@ -492,6 +361,9 @@ class AutoencoderRefiner(
 
     def __setstate__(self, state):
         super().__setstate__(state)
+        # skrbm 0.2 had linear output only, and no out_activation_
+        if self.__sklearn_is_fitted__() and "out_activation_" not in state:
+            self.out_activation_ = IDENTITY
         # joblib stores each array on its own, which would untie the decoder.
         if self.tied and "components_" in self.__dict__:
             self.decoder_components_ = self.components_
@@ -546,7 +418,8 @@ class AutoencoderRefiner(
                     f"{self.n_components!r}."
                 )
             sizes = mirrored_sizes(n_features, hidden)
-            coefs, intercepts = random_coefs(sizes, random_state)
+            coefs, intercepts = random_layers(sizes, random_state)
+            self.out_activation_ = IDENTITY
         else:
             inner = self._inner_clone()
             frozen = frozen_stack(inner)
@@ -555,6 +428,7 @@ class AutoencoderRefiner(
             else:
                 layers = layers_of(frozen)
             self.estimator_ = inner
+            self.out_activation_ = decoder_activation(layers[0])
             coefs, intercepts, _ = unroll_stack(stack_layers(layers, n_features))
         self.coefs_ = [np.array(C, dtype=X.dtype, order="C") for C in coefs]
         self.intercepts_ = [np.array(d, dtype=X.dtype) for d in intercepts]
@@ -597,6 +471,7 @@ class AutoencoderRefiner(
         n_features = X.shape[1]
         if self.estimator is None:
             self.estimator_ = None
+            self.out_activation_ = IDENTITY
             n_components = self.n_components or DEFAULT_N_COMPONENTS
             weights = random_autoencoder(n_features, n_components, random_state)
         else:
@@ -606,6 +481,7 @@ class AutoencoderRefiner(
             if names is not None and not hasattr(self.estimator_, "feature_names_in_"):
                 # the inner RBM saw the same columns: let it check them too
                 self.estimator_.feature_names_in_ = names
+            self.out_activation_ = decoder_activation(self.estimator_)
             W, c, b = rbm_weights(self.estimator_, n_features)
             weights = unrolled(W, c, b, rbm_sigma(self.estimator_), self.tied)
         order = weight_order(*weights[0].shape[::-1], X.dtype)
@@ -630,7 +506,9 @@ class AutoencoderRefiner(
         )
 
     def _activations(self):
-        return layer_activations(len(self.coefs_), self.code_activation)
+        return layer_activations(
+            len(self.coefs_), self.code_activation, self.out_activation_
+        )
 
     def _make_deep_step(self, dtype):
         coefs, intercepts = self.coefs_, self.intercepts_
@@ -664,7 +542,14 @@ class AutoencoderRefiner(
             return self._make_deep_step(dtype)
         W_enc, c, W_dec, b = self._weights()
         order = "C" if W_enc.flags.c_contiguous else "F"
-        ws = AEWorkspace(self.batch_size, W_enc.shape[1], W_enc.shape[0], dtype, order)
+        ws = AEWorkspace(
+            self.batch_size,
+            W_enc.shape[1],
+            W_enc.shape[0],
+            dtype,
+            order,
+            self.out_activation_,
+        )
         tied, lr, momentum = self.tied, self.learning_rate, self.momentum
         # velocities follow _params: the decoder weights are absent when tied
         v_enc_W, v_c, *v_dec_W, v_b = self._velocities
@@ -707,7 +592,10 @@ class AutoencoderRefiner(
         return mean_hiddens(X, W_enc, c)
 
     def inverse_transform(self, X):
-        """Decode: ``H W_dec + b``.
+        """Decode: ``H W_dec + b``, through the sigmoid for a binary RBM's model.
+
+        The output activation is ``out_activation_``: the mean
+        reconstruction of the RBM's visible units.
 
         Parameters
         ----------
@@ -724,8 +612,7 @@ class AutoencoderRefiner(
         if self._deep:
             half = len(self.coefs_) // 2
             return self._forward(H, slice(half, None))[-1]
-        _, _, W_dec, b = self._weights(H.dtype)
-        return mean_visibles(H, W_dec, b)
+        return self._decode(H)
 
     def _forward(self, X, layers):
         """Activations of ``layers`` (a slice) of the deep autoencoder on ``X``."""
@@ -737,5 +624,11 @@ class AutoencoderRefiner(
     def _reconstruct(self, X):
         if self._deep:
             return self._forward(X, slice(None))[-1]
-        W_enc, c, W_dec, b = self._weights(X.dtype)
-        return mean_visibles(mean_hiddens(X, W_enc, c), W_dec, b)
+        W_enc, c, _, _ = self._weights(X.dtype)
+        return self._decode(mean_hiddens(X, W_enc, c))
+
+    def _decode(self, H):
+        """The single-layer decoder's output ``f(H W_dec + b)``."""
+        _, _, W_dec, b = self._weights(H.dtype)
+        Y = mean_visibles(H, W_dec, b)
+        return sigmoid(Y, out=Y) if self.out_activation_ != IDENTITY else Y

@@ -1,14 +1,18 @@
-"""Deep autoencoders from stacks of RBMs: unrolling and the backprop step."""
+"""skrbm._autoencoder: unrolling, initialisation and both backprop kernels."""
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from skrbm._deep import (
+from skrbm._autoencoder import (
+    AEGradient,
+    AEWorkspace,
     DeepWorkspace,
+    backprop_gradient,
     deep_backprop_gradient,
     forward,
-    random_coefs,
+    random_autoencoder,
+    random_layers,
     unroll_stack,
 )
 
@@ -18,14 +22,17 @@ def _loss(X, coefs, intercepts, activations):
     return 0.5 * np.sum((Y - X) ** 2) / X.shape[0]
 
 
+@pytest.mark.parametrize("out_activation", ["identity", "logistic"])
 @pytest.mark.parametrize("code_activation", ["logistic", "identity"])
-def test_deep_gradient_matches_finite_differences(code_activation):
+def test_deep_gradient_matches_finite_differences(code_activation, out_activation):
     rng = np.random.RandomState(0)
     sizes = [5, 4, 3, 2, 3, 4, 5]
-    coefs, intercepts = random_coefs(sizes, rng)
+    coefs, intercepts = random_layers(sizes, rng)
     activations = ["logistic"] * 6
-    activations[2], activations[-1] = code_activation, "identity"
+    activations[2], activations[-1] = code_activation, out_activation
     X = rng.standard_normal((7, 5))
+    if out_activation == "logistic":
+        X = (X > 0).astype(float)
     ws = DeepWorkspace(7, sizes, np.float64)
     grad_C = [np.zeros_like(C) for C in coefs]
     grad_d = [np.zeros_like(d) for d in intercepts]
@@ -53,7 +60,7 @@ def test_deep_gradient_matches_finite_differences(code_activation):
 def test_momentum_is_folded_into_the_output():
     rng = np.random.RandomState(1)
     sizes = [4, 3, 4]
-    coefs, intercepts = random_coefs(sizes, rng)
+    coefs, intercepts = random_layers(sizes, rng)
     activations = ["logistic", "identity"]
     X = rng.standard_normal((6, 4))
     ws = DeepWorkspace(6, sizes, np.float64)
@@ -85,3 +92,78 @@ def test_unrolled_stack_encodes_like_the_rbms_and_mirrors_them():
     assert_allclose(A[3], b1 + s1 * (V1 @ W1), rtol=1e-12)
     _, _, linear = unroll_stack([(W1, c1, b1, s1), (W2, c2, b2, None)], "identity")
     assert linear == ["logistic", "identity", "logistic", "identity"]
+    _, _, binary = unroll_stack([(W2, c2, b2, None)], out_activation="logistic")
+    assert binary == ["logistic", "logistic"]
+
+
+def _sig(z):
+    return 1 / (1 + np.exp(-z))
+
+
+@pytest.mark.parametrize("tied", [False, True])
+def test_single_layer_gradient_with_a_logistic_output_matches_finite_differences(tied):
+    rng = np.random.RandomState(5)
+    X = (rng.standard_normal((7, 4)) > 0).astype(float)
+    params = [rng.normal(0, 0.5, shape) for shape in [(3, 4), 3, (3, 4), 4]]
+
+    def loss(enc_W, enc_b, dec_W, dec_b):
+        H = _sig(X @ enc_W.T + enc_b)
+        Y = _sig(H @ (enc_W if tied else dec_W) + dec_b)
+        return np.sum((Y - X) ** 2) / (2 * X.shape[0])
+
+    ws = AEWorkspace(7, 4, 3, np.float64, out_activation="logistic")
+    grads = [np.empty_like(p) for p in params]
+    sse = backprop_gradient(X, *params, ws, AEGradient(*grads), tied=tied)
+    assert sse / (2 * 7) == pytest.approx(loss(*params), rel=1e-12)
+    eps = 1e-6
+    for i in [0, 1, 3] if tied else [0, 1, 2, 3]:
+        numeric = np.zeros_like(params[i])
+        for idx in np.ndindex(params[i].shape):
+            plus = [p.copy() for p in params]
+            minus = [p.copy() for p in params]
+            plus[i][idx] += eps
+            minus[i][idx] -= eps
+            numeric[idx] = (loss(*plus) - loss(*minus)) / (2 * eps)
+        # descent directions, of a size a linear output would not give
+        assert_allclose(-grads[i], numeric, rtol=1e-6, atol=1e-10)
+        assert np.abs(numeric).max() > 1e-3
+
+
+def test_single_layer_kernel_is_the_deep_kernel_of_one_hidden_layer():
+    # the two representations of an untied single-layer model compute the
+    # same gradient: coefs_ are (W_enc^T, W_dec), intercepts_ (c, b)
+    rng = np.random.RandomState(3)
+    X = (rng.standard_normal((6, 5)) > 0).astype(float)
+    W_enc, c, W_dec, b = random_autoencoder(5, 3, rng)
+    for activation in ("identity", "logistic"):
+        single = AEGradient(*(np.zeros_like(p) for p in (W_enc, c, W_dec, b)))
+        ws = AEWorkspace(6, 5, 3, np.float64, out_activation=activation)
+        sse = backprop_gradient(X, W_enc, c, W_dec, b, ws, single)
+        coefs, intercepts = [W_enc.T, W_dec], [c, b]
+        deep = (
+            [np.zeros_like(C) for C in coefs],
+            [np.zeros_like(d) for d in intercepts],
+        )
+        deep_ws = DeepWorkspace(6, [5, 3, 5], np.float64)
+        activations = ["logistic", activation]
+        deep_sse = deep_backprop_gradient(
+            X, coefs, intercepts, activations, deep_ws, *deep, 1.0, 0.0
+        )
+        assert deep_sse == pytest.approx(sse, rel=1e-12)
+        assert_allclose(deep[0][0], single.enc_W.T, rtol=1e-10, atol=1e-14)
+        assert_allclose(deep[0][1], single.dec_W, rtol=1e-10, atol=1e-14)
+        assert_allclose(deep[1][0], single.enc_b, rtol=1e-10, atol=1e-14)
+        assert_allclose(deep[1][1], single.dec_b, rtol=1e-10, atol=1e-14)
+
+
+def test_one_initialisation_for_single_layer_and_deep_models():
+    # the single-layer encoder is drawn in the RBM's orientation; every other
+    # draw (bounds, order, decoder and biases) is the deep model's
+    W_enc, c, W_dec, b = random_autoencoder(6, 4, np.random.RandomState(0))
+    coefs, intercepts = random_layers([6, 4, 6], np.random.RandomState(0))
+    bound = np.sqrt(2.0 / 10)
+    assert W_enc.shape == W_dec.shape == (4, 6)
+    assert_allclose(W_enc.ravel(), coefs[0].ravel(), rtol=0)
+    for single, deep in [(c, intercepts[0]), (W_dec, coefs[1]), (b, intercepts[1])]:
+        assert_allclose(single, deep, rtol=0)
+    assert max(np.abs(W_enc).max(), np.abs(b).max()) <= bound

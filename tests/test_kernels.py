@@ -8,17 +8,20 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit, logsumexp
 
 import skrbm._kernels
-from skrbm._kernels import (
+from skrbm._autoencoder import (
     AEGradient,
     AEWorkspace,
+    backprop_gradient,
+    cross_product,
+    weight_order,
+)
+from skrbm._kernels import (
     CDWorkspace,
     Gradient,
     add_l2_gradient,
     add_sparsity_gradient,
-    backprop_gradient,
     cd_gradient,
     column_sum,
-    cross_product,
     l1_threshold,
     mean_hiddens,
     sample_bernoulli,
@@ -27,7 +30,6 @@ from skrbm._kernels import (
     split_statistics,
     stacked_statistics,
     uniform16,
-    weight_order,
 )
 from skrbm._units import GAUSSIAN
 

@@ -244,7 +244,7 @@ def test_score_of_huge_values_is_infinite_without_warnings(make, patches):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_weight_order_changes_speed_not_the_model(tied, dtype, monkeypatch):
     # 600 -> 450 units is a large model with more features than units: in
-    # float32 its weights are stored F-ordered (skrbm._kernels.weight_order).
+    # float32 its weights are stored F-ordered (skrbm._autoencoder.weight_order).
     # Trained in either order, the model is the same up to rounding.
     X = np.random.RandomState(0).standard_normal((300, 600)).astype(dtype)
     params = dict(n_components=450, n_iter=2, tied=tied, random_state=0)
@@ -272,3 +272,116 @@ def test_weight_order_changes_speed_not_the_model(tied, dtype, monkeypatch):
     assert fitted["F"].loss_curve_[-1] == pytest.approx(
         fitted["C"].loss_curve_[-1], rel=rtol
     )
+
+
+# --- binary RBMs: a logistic decoder ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def binary_digits():
+    from sklearn.datasets import load_digits
+
+    return (load_digits().data > 8).astype(np.float64)
+
+
+def _unfitted_binary_rbm():
+    from skrbm import BinaryRBM
+
+    return BinaryRBM(32, n_iter=5, random_state=0)
+
+
+def _untrained(estimator, X):
+    # n_iter=0 is not allowed: a learning rate that rounds every update away
+    # leaves the unrolled model as it starts
+    ae = AutoencoderRefiner(estimator, n_iter=1, learning_rate=1e-300, random_state=0)
+    return ae.fit(X)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("frozen", [True, False], ids=["frozen", "unfrozen"])
+def test_binary_rbm_unrolls_to_its_own_reconstruction(binary_digits, dtype, frozen):
+    X = binary_digits.astype(dtype)
+    estimator = _unfitted_binary_rbm()
+    if frozen:
+        estimator = FrozenEstimator(estimator.fit(X))
+    ae = _untrained(estimator, X)
+    rbm = ae.estimator_.estimator if frozen else ae.estimator_
+    assert ae.out_activation_ == "logistic"
+    assert_array_equal(ae.components_, rbm.components_.astype(dtype))
+    assert_array_equal(ae.intercept_visible_, rbm.intercept_visible_.astype(dtype))
+    expected = rbm.inverse_transform(rbm.transform(X))
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    assert ae.reconstruct(X).dtype == dtype
+    assert_allclose(ae.reconstruct(X), expected, rtol=rtol, atol=rtol)
+    assert_allclose(
+        ae.inverse_transform(ae.transform(X)), expected, rtol=rtol, atol=rtol
+    )
+    assert ae.score(X) == pytest.approx(-np.mean((X - expected) ** 2), rel=rtol)
+
+
+def test_bernoulli_rbm_of_scikit_learn_unrolls_to_a_logistic_decoder(binary_digits):
+    from scipy.special import expit
+    from sklearn.neural_network import BernoulliRBM
+
+    X = binary_digits
+    rbm = BernoulliRBM(16, n_iter=3, random_state=0).fit(X)
+    ae = _untrained(FrozenEstimator(rbm), X)
+    assert ae.out_activation_ == "logistic"
+    H = rbm.transform(X)
+    expected = expit(H @ rbm.components_ + rbm.intercept_visible_)
+    assert_allclose(ae.reconstruct(X), expected, rtol=1e-12, atol=1e-12)
+
+
+def test_one_epoch_over_a_binary_rbm_keeps_its_error(binary_digits):
+    X = binary_digits
+    rbm = _unfitted_binary_rbm().set_params(n_iter=100).fit(X)
+    rbm_mse = np.mean((X - rbm.inverse_transform(rbm.transform(X))) ** 2)
+    ae = AutoencoderRefiner(FrozenEstimator(rbm), n_iter=1, random_state=0).fit(X)
+    Y = ae.reconstruct(X)
+    # the linear decoder of skrbm 0.2 started at MSE 0.70 (outputs in
+    # [-3.1, 3.7]) against the RBM's 0.035
+    assert rbm_mse == pytest.approx(0.0349, abs=5e-4)
+    assert -ae.score(X) == pytest.approx(0.0347, abs=5e-4)
+    assert -ae.score(X) < rbm_mse
+    assert Y.min() > 0 and Y.max() < 1
+
+
+def test_gaussian_and_random_models_keep_a_linear_decoder(patches):
+    X, _ = patches
+    assert (
+        AutoencoderRefiner(small_rbm(), n_iter=1).fit(X).out_activation_ == "identity"
+    )
+    assert AutoencoderRefiner(None, n_iter=1).fit(X).out_activation_ == "identity"
+
+
+def test_out_activation_survives_pickling(binary_digits, tmp_path):
+    import joblib
+
+    X = binary_digits
+    ae = AutoencoderRefiner(_unfitted_binary_rbm(), n_iter=2, random_state=0).fit(X)
+    path = tmp_path / "ae.joblib"
+    joblib.dump(ae, path)
+    loaded = joblib.load(path)
+    assert loaded.out_activation_ == "logistic"
+    assert_array_equal(loaded.reconstruct(X), ae.reconstruct(X))
+
+
+def test_a_model_pickled_without_out_activation_keeps_its_linear_decoder(
+    patches, tmp_path
+):
+    import joblib
+
+    X, _ = patches
+    ae = AutoencoderRefiner(small_rbm(), n_iter=2, random_state=0).fit(X)
+    expected = ae.reconstruct(X)
+    del ae.out_activation_  # as skrbm 0.2 saved it
+    path = tmp_path / "old.joblib"
+    joblib.dump(ae, path)
+    loaded = joblib.load(path)
+    assert loaded.out_activation_ == "identity"
+    assert_array_equal(loaded.reconstruct(X), expected)
+    H = loaded.transform(X)
+    linear = H @ loaded.decoder_components_ + loaded.intercept_visible_
+    assert_allclose(loaded.inverse_transform(H), linear, rtol=1e-12)
+    loaded.partial_fit(X)
+    assert loaded.n_iter_ == 3

@@ -253,3 +253,59 @@ def test_frozen_stack_keeps_its_code_size(digits):
     frozen = FrozenEstimator(_fitted_small_stack(X))
     with pytest.raises(ValueError, match="frozen estimator keeps its size"):
         AutoencoderRefiner(frozen, n_components=3).fit(X)
+
+
+def _binary_stack():
+    return make_pipeline(
+        BinaryRBM(32, n_iter=5, random_state=0),
+        BinaryRBM(8, n_iter=5, learning_rate=0.05, random_state=1),
+    )
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("frozen", [True, False], ids=["frozen", "unfrozen"])
+def test_binary_stack_unrolls_to_its_own_down_pass(dtype, frozen):
+    X = (load_digits().data > 8).astype(dtype)
+    estimator = _binary_stack()
+    if frozen:
+        estimator = FrozenEstimator(estimator.fit(X))
+    # n_iter=0 is not allowed: every update of this learning rate rounds away
+    ae = AutoencoderRefiner(estimator, n_iter=1, learning_rate=1e-300, random_state=0)
+    ae.fit(X)
+    pipe = ae.estimator_.estimator if frozen else ae.estimator_
+    assert ae.out_activation_ == "logistic"
+    assert_array_equal(ae.coefs_[-1], pipe[0].components_.astype(dtype))
+    code = pipe.transform(X)
+    expected = pipe[0].inverse_transform(pipe[1].inverse_transform(code))
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    assert_allclose(ae.transform(X), code, rtol=rtol, atol=rtol)
+    assert_allclose(ae.reconstruct(X), expected, rtol=rtol, atol=rtol)
+    assert_allclose(ae.inverse_transform(code), expected, rtol=rtol, atol=rtol)
+    assert ae.reconstruct(X).dtype == dtype
+
+
+def test_binary_rbm_with_a_linear_code_decodes_through_the_sigmoid():
+    X = (load_digits().data > 8).astype(float)
+    rbm = BinaryRBM(16, n_iter=5, random_state=0).fit(X)
+    ae = AutoencoderRefiner(
+        FrozenEstimator(rbm), code_activation="identity", n_iter=3, random_state=0
+    ).fit(X)
+    assert ae.out_activation_ == "logistic"
+    Y = ae.reconstruct(X)
+    assert Y.min() > 0 and Y.max() < 1
+    # training starts near the RBM's own error (0.1288; the first epoch
+    # averages 0.1283), not from a linear decoder's (0.70 for a BinaryRBM(32)
+    # on these digits), and goes down
+    rbm_mse = np.mean((X - rbm.inverse_transform(rbm.transform(X))) ** 2)
+    assert ae.loss_curve_[0] == pytest.approx(rbm_mse, abs=1e-3)
+    assert -ae.score(X) < ae.loss_curve_[0] < rbm_mse
+
+
+def test_binary_stack_pickles_with_its_logistic_output(tmp_path):
+    X = (load_digits().data > 8).astype(float)
+    ae = AutoencoderRefiner(_binary_stack(), n_iter=1, random_state=0).fit(X)
+    path = tmp_path / "ae.joblib"
+    joblib.dump(ae, path)
+    loaded = joblib.load(path)
+    assert loaded.out_activation_ == "logistic"
+    assert_array_equal(loaded.reconstruct(X), ae.reconstruct(X))
