@@ -160,12 +160,16 @@ class MinibatchMixin:
     def _learning_rate(self):
         return self.learning_rate
 
+    def _persistent(self):
+        """Whether training keeps persistent chains (for the divergence advice)."""
+        return False
+
     def _schedule(self):
         return Schedule(
             self._learning_rate(),
             self.batch_size,
             self.shuffle,
-            persistent=getattr(self, "persistent", False),
+            persistent=self._persistent(),
             advice=self._data_advice,
         )
 

@@ -43,7 +43,12 @@ from ._regularizers import (
     VarianceBounds,
     WeightDecay,
 )
-from ._samplers import ContrastiveDivergence, PersistentChains, gibbs_step
+from ._samplers import (
+    ContrastiveDivergence,
+    ParallelTempering,
+    PersistentChains,
+    gibbs_step,
+)
 from ._training import Step, sample_rows
 from ._units import GAUSSIAN, VisibleUnits
 
@@ -118,6 +123,8 @@ class BaseRBM(
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
         "cd_steps": [Interval(Integral, 1, None, closed="left")],
         "persistent": ["boolean"],
+        "sampler": [StrOptions({"auto", "cd", "pcd", "pt"})],
+        "n_temperatures": [Interval(Integral, 2, None, closed="left")],
         "sparsity_target": [Interval(Real, 0, 1, closed="neither"), None],
         "sparsity_cost": [Interval(Real, 0, None, closed="left")],
         "selectivity_target": [Interval(Real, 0, 1, closed="neither"), None],
@@ -142,6 +149,8 @@ class BaseRBM(
         l1_ratio=0.15,
         cd_steps=1,
         persistent=False,
+        sampler="auto",
+        n_temperatures=10,
         sparsity_target=None,
         sparsity_cost=0.1,
         selectivity_target=None,
@@ -168,6 +177,8 @@ class BaseRBM(
         self.l1_ratio = l1_ratio
         self.cd_steps = cd_steps
         self.persistent = persistent
+        self.sampler = sampler
+        self.n_temperatures = n_temperatures
         self.sparsity_target = sparsity_target
         self.sparsity_cost = sparsity_cost
         self.selectivity_target = selectivity_target
@@ -195,14 +206,30 @@ class BaseRBM(
     def _learning_rate(self):
         if self.learning_rate == "auto":
             cd, pcd = self._auto_learning_rates
-            return pcd if self.persistent else cd
+            return pcd if self._persistent() else cd
         return self.learning_rate
 
     def _momentum(self):
         if self.momentum == "auto":
             cd, pcd = self._auto_momenta
-            return pcd if self.persistent else cd
+            return pcd if self._persistent() else cd
         return self.momentum
+
+    def _sampler_name(self):
+        """``sampler`` resolved: "cd", "pcd" or "pt" ("auto" follows ``persistent``)."""
+        if self.sampler == "auto":
+            return "pcd" if self.persistent else "cd"
+        if self.sampler == "cd" and self.persistent:
+            raise ValueError(
+                "persistent=True asks for persistent chains, but sampler='cd' "
+                "for contrastive divergence without them. Set sampler='pcd' (or "
+                "'auto'), or persistent=False."
+            )
+        return self.sampler
+
+    def _persistent(self):
+        """Whether the negative phase keeps chains from one update to the next."""
+        return self._sampler_name() != "cd"
 
     @property
     def _params(self):
@@ -225,6 +252,7 @@ class BaseRBM(
         return self.components_.shape[0]
 
     def _initialize(self, X, random_state):
+        self._sampler_name()  # refuses conflicting settings before any change
         dtype = X.dtype
         shape = (self.n_components, X.shape[1])
         if self.init == "identity":
@@ -238,8 +266,12 @@ class BaseRBM(
         self._offsets = None
         if self.centering:
             self._offsets = self._initial_offsets(X)
-        if self.persistent:
-            self.h_samples_ = np.zeros((self.batch_size, shape[0]), dtype=dtype)
+        self.__dict__.pop("h_samples_", None)
+        self._chains(dtype)
+        self._tempering_base = [
+            np.asarray(a, dtype=dtype)
+            for a in self._units.tempering_base(sample_rows(X))
+        ]
         self._rng = generator_from(random_state)
         self._sampling_rng = generator_from(random_state)
 
@@ -301,20 +333,54 @@ class BaseRBM(
             buffer=ws.V,
         )
 
-    def _n_chains(self, dtype):
-        """Chains of the persistent sampler (None for CD), created if missing."""
-        if not self.persistent:
+    def _chains(self, dtype):
+        """The persistent chains of the sampler (None for CD), made if missing.
+
+        PCD keeps ``(n_chains, n_components)`` hidden states, parallel
+        tempering ``(n_temperatures, n_chains, n_components)``, coldest
+        last; ``n_chains`` is the ``batch_size`` the chains were made with.
+        Switching between the two keeps the coldest chains.
+        """
+        name = self._sampler_name()
+        if name == "cd":
             return None
-        if not hasattr(self, "h_samples_"):
-            shape = (self.batch_size, self.n_components)
-            self.h_samples_ = np.zeros(shape, dtype=dtype)
-        return self.h_samples_.shape[0]
+        old = getattr(self, "h_samples_", None)
+        n_chains = self.batch_size if old is None else old.shape[-2]
+        shape = (n_chains, self.n_components)
+        if name == "pt":
+            shape = (self.n_temperatures, *shape)
+        if old is not None and old.shape == shape:
+            return old
+        chains = np.zeros(shape, dtype=dtype)
+        if old is not None:
+            coldest = old if old.ndim == 2 else old[-1]
+            chains[-1 if name == "pt" else ...] = coldest
+        self.h_samples_ = chains
+        return chains
+
+    def _n_chains(self, dtype):
+        chains = self._chains(dtype)
+        return None if chains is None else chains.shape[-2]
 
     def _sampler(self, dtype):
         """The negative phase's sampler (:mod:`skrbm._samplers`)."""
-        if self.persistent:
+        name = self._sampler_name()
+        if name == "cd":
+            return ContrastiveDivergence(self.cd_steps)
+        if name == "pcd":
             return PersistentChains(self.h_samples_, self.cd_steps)
-        return ContrastiveDivergence(self.cd_steps)
+        self.swap_rates_ = np.zeros(self.n_temperatures - 1)
+        base = self._base_of_tempering(dtype)
+        return ParallelTempering(self.h_samples_, base, self.swap_rates_, self.cd_steps)
+
+    def _base_of_tempering(self, dtype):
+        """The data's base distribution (models of 0.2: the model's own)."""
+        base = getattr(self, "_tempering_base", None)
+        if base is None:
+            base = [self.intercept_visible_]
+            if self._units.name == "gaussian":
+                base.append(self.visible_variance_)
+        return tuple(np.asarray(a, dtype=dtype) for a in base)
 
     def _regularizers(self, ws, update, variance):
         """The regularisers of the settings, in the order they act."""

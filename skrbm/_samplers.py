@@ -137,3 +137,123 @@ class PersistentChains:
         model.units.sample(v_neg, rng, noise)
         hiddens(v_neg, model.hidden, out=h_neg)
         sample_hiddens(h_neg, rng, self.chains, views.chain_uniform)
+
+
+class ParallelTempering:
+    """Parallel tempering (Desjardins et al. 2010; Cho, Raiko and Ilin 2010).
+
+    ``n_temperatures`` sets of persistent chains run at inverse
+    temperatures ``beta`` evenly spaced from 0 to 1. At ``beta`` the
+    density is ``p(v, h)^beta p_base(v)^(1 - beta)``, with the base a
+    Gaussian with the data's mean and variance for Gaussian units (a
+    Bernoulli with the data's means for binary units), so the hot chains
+    mix freely and the chain at ``beta = 1`` samples the model. Each update
+    runs one Gibbs step at every temperature (two products for all of
+    them), then proposes to swap the states of every pair of neighbouring
+    temperatures, the even pairs and then the odd ones (Metropolis acceptance
+    ``min(1, exp((beta_i - beta_j)(D_i - D_j)))``, ``D`` the model's
+    energy minus the base's). The negative statistics are those of the
+    chains at ``beta = 1``.
+
+    Parameters
+    ----------
+    chains : ndarray of shape (n_temperatures, n_chains, n_components)
+        Binary hidden states, coldest (``beta = 1``) last, advanced in
+        place.
+    base : tuple of ndarray
+        The base distribution in data units (``units.tempering_base``).
+    swap_rates : ndarray of shape (n_temperatures - 1,)
+        Receives the acceptance rate of each neighbouring pair's swaps
+        since this sampler was made.
+    cd_steps : int, default=1
+        Updates (Gibbs step and swaps) per minibatch.
+    """
+
+    def __init__(self, chains, base, swap_rates, cd_steps=1):
+        self.chains, self.base, self.swap_rates = chains, base, swap_rates
+        self.cd_steps = cd_steps
+        self.state = (chains,)
+        n_temperatures = chains.shape[0]
+        self.betas = np.linspace(0.0, 1.0, n_temperatures)
+        self.accepted = np.zeros(n_temperatures - 1)
+        self.proposed = np.zeros(n_temperatures - 1)
+        self.buffers = None
+
+    def n_rows(self, n):
+        return self.chains.shape[1]
+
+    def _buffers(self, n_features, dtype):
+        if self.buffers is None:
+            rows = self.chains.shape[0] * self.chains.shape[1]
+            self.buffers = (
+                np.empty((rows, n_features), dtype=dtype),
+                np.empty((rows, self.chains.shape[2]), dtype=dtype),
+                np.empty((rows, n_features), dtype=np.float32),
+                np.empty((rows, self.chains.shape[2]), dtype=np.float32),
+            )
+        return self.buffers
+
+    def negative(self, views, model, ws, rng):
+        sse = reconstruction_error(views, model, views.diff)
+        base = self.base
+        if model.variance is not None:
+            base = model.units.base_in_units(base, model.variance.inv_sigma)
+        for _ in range(self.cd_steps):
+            V, A = self.sweep(model, base, rng)
+            self.swap(V, A, model, base, rng)
+        n_chains = self.chains.shape[1]
+        np.copyto(views.v_neg, V[-n_chains:])
+        sigmoid(A[-n_chains:], out=views.h_neg)
+        return sse
+
+    def sweep(self, model, base, rng):
+        """One Gibbs step at every temperature.
+
+        Returns
+        -------
+        V : ndarray of shape (n_temperatures * n_chains, n_features)
+            The visible states drawn from the hidden ones.
+        A : ndarray of shape (n_temperatures * n_chains, n_components)
+            ``V W^T + c``, from which the new hidden states were drawn at
+            each temperature.
+        """
+        T, m, n_hidden = self.chains.shape
+        V, A, noise, uniform = self._buffers(model.W.shape[1], model.W.dtype)
+        H = self.chains.reshape(T * m, n_hidden)
+        np.matmul(H, model.W, out=V)
+        shape = (T, m, V.shape[1])
+        model.units.tempered_sample(
+            V.reshape(shape), model.b, self.betas, base, rng, noise.reshape(shape)
+        )
+        np.matmul(V, model.W.T, out=A)
+        A += model.c
+        P = H.reshape(T, m, n_hidden)
+        np.multiply(A.reshape(T, m, n_hidden), self.betas[:, None, None], out=P)
+        sigmoid(P, out=P)
+        sample_bernoulli(P, rng, P, uniform.reshape(T, m, n_hidden))
+        return V, A
+
+    def swap(self, V, A, model, base, rng):
+        """Metropolis swaps between every pair of neighbouring temperatures.
+
+        The even pairs first, then the odd ones; a state's energy ``D``
+        moves with it, so the second pass needs no new energies.
+        """
+        T, m, _ = self.chains.shape
+        H = self.chains.reshape(T * m, -1)
+        units = model.units
+        energy = units.visible_energy(V, model.b) - np.einsum("ij,ij->i", H, A)
+        energy -= units.base_energy(V, base)
+        states = (self.chains, V.reshape(T, m, -1), A.reshape(T, m, -1))
+        states += (energy.reshape(T, m, 1),)
+        for parity in (0, 1):
+            for t in range(parity, T - 1, 2):
+                gap = self.betas[t] - self.betas[t + 1]
+                log_ratio = gap * (states[3][t, :, 0] - states[3][t + 1, :, 0])
+                rows = np.flatnonzero(np.log(rng.random(m)) < log_ratio)
+                for array in states:
+                    low, high = array[t, rows], array[t + 1, rows]
+                    array[t, rows], array[t + 1, rows] = high, low
+                self.accepted[t] += rows.size
+                self.proposed[t] += m
+        np.divide(self.accepted, np.maximum(self.proposed, 1), out=self.swap_rates)

@@ -205,6 +205,58 @@ class GaussianUnits(VisibleUnits):
         """Independent draws of the base model's visibles, ``N(b, I)``."""
         return b + rng.standard_normal((n_samples, b.size), dtype=b.dtype)
 
+    @staticmethod
+    def tempering_base(X):
+        """``(mean, variance)`` of each feature: the base of parallel tempering.
+
+        Cho, Raiko and Ilin (2010) temper towards a Gaussian with the
+        data's mean and variance.
+        """
+        return X.mean(axis=0), np.maximum(X.var(axis=0), np.finfo(X.dtype).tiny)
+
+    @staticmethod
+    def base_in_units(base, inv_sigma):
+        """The base in the units ``v / sigma`` of learned variances."""
+        mean, variance = base
+        return mean * inv_sigma, variance * inv_sigma**2
+
+    @staticmethod
+    def tempered_sample(M, b, betas, base, rng, scratch):
+        """Draw ``v`` at each inverse temperature; ``M`` holds ``h W``, in place.
+
+        At ``beta`` the density is ``p(v, h)^beta p_base(v)^(1 - beta)``,
+        whose visible conditional is Gaussian with precision
+        ``beta + (1 - beta) / s^2`` and mean ``(beta (b + h W) + (1 - beta)
+        m / s^2) / precision`` (base ``N(m, diag(s^2))``).
+
+        Parameters
+        ----------
+        M : ndarray of shape (n_temperatures, n_chains, n_features)
+        b : ndarray of shape (n_features,)
+        betas : ndarray of shape (n_temperatures,)
+        base : tuple of ndarray
+        rng : numpy.random.Generator
+        scratch : ndarray of the shape of ``M``
+        """
+        mean, variance = base
+        beta = betas[:, None, None]
+        shift = (1.0 - beta) * (mean / variance)
+        inv_precision = 1.0 / (beta + (1.0 - beta) / variance)
+        M += b
+        M *= beta
+        M += shift
+        M *= inv_precision
+        noise = rng.standard_normal(out=scratch, dtype=scratch.dtype)
+        noise *= np.sqrt(inv_precision).astype(scratch.dtype)
+        M += noise
+        return M
+
+    @staticmethod
+    def base_energy(V, base):
+        """``sum_i (v_i - m_i)^2 / (2 s_i^2)`` per row."""
+        mean, variance = base
+        return 0.5 * np.sum((V - mean) ** 2 / variance, axis=1)
+
 
 class BinaryUnits(VisibleUnits):
     """Binary (Bernoulli) visible units with logistic means."""
@@ -272,6 +324,36 @@ class BinaryUnits(VisibleUnits):
     def base_samples(b, n_samples, rng):
         """Independent draws of the base model's visibles, in the dtype of ``b``."""
         return bernoulli(np.broadcast_to(sigmoid(b), (n_samples, b.size)), rng)
+
+    @staticmethod
+    def tempering_base(X):
+        """``(logit,)`` of each feature's mean, clipped to ``[0.001, 0.999]``."""
+        rate = np.clip(X.mean(axis=0), 0.001, 0.999)
+        return (np.log(rate / (1 - rate)),)
+
+    @staticmethod
+    def base_in_units(base, inv_sigma):
+        return base
+
+    @staticmethod
+    def tempered_sample(M, b, betas, base, rng, scratch):
+        """Binary ``v ~ sigmoid(beta (b + h W) + (1 - beta) a)`` at each ``beta``.
+
+        ``M`` holds ``h W``; the base is ``Bernoulli(sigmoid(a))``.
+        Arguments as in :meth:`GaussianUnits.tempered_sample`.
+        """
+        (logit,) = base
+        beta = betas[:, None, None]
+        M += b
+        M *= beta
+        M += (1.0 - beta) * logit
+        sigmoid(M, out=M)
+        return sample_bernoulli(M, rng, M, scratch)
+
+    @staticmethod
+    def base_energy(V, base):
+        """``-v.a`` per row."""
+        return -(V @ base[0])
 
 
 class _HalfStates(NamedTuple):

@@ -34,6 +34,8 @@ RBM_CHANGES = {
     "l1_ratio": 0.9,
     "cd_steps": 3,
     "persistent": True,
+    "sampler": "pt",
+    "n_temperatures": 3,
     "sparsity_target": 0.05,
     "sparsity_cost": 2.0,
     "selectivity_target": 0.1,
@@ -80,9 +82,18 @@ REFINER_CHANGES = {
     "verbose": 1,
     "random_state": 1,
 }
+
+
+def _case(estimator, name, value):
+    # n_temperatures shapes parallel tempering alone: change it under it
+    if name == "n_temperatures":
+        estimator = clone(estimator).set_params(sampler="pt")
+    return estimator, name, value
+
+
 CASES = [
-    *((RBM, name, value) for name, value in RBM_CHANGES.items()),
-    *((BINARY, name, value) for name, value in BINARY_CHANGES.items()),
+    *(_case(RBM, name, value) for name, value in RBM_CHANGES.items()),
+    *(_case(BINARY, name, value) for name, value in BINARY_CHANGES.items()),
     *((REFINER, name, value) for name, value in REFINER_CHANGES.items()),
 ]
 

@@ -1,0 +1,156 @@
+"""The samplers of the negative phase, against the exact model statistics."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from scipy.special import logsumexp
+
+from skrbm import BinaryRBM, GaussianRBM
+from skrbm._cd import StepModel
+from skrbm._kernels import CDWorkspace, hidden_weights
+from skrbm._samplers import ParallelTempering, PersistentChains
+from skrbm._units import BINARY, GAUSSIAN, binary_patterns
+
+N_TEMPERATURES, N_CHAINS = 10, 50
+
+
+def bimodal_model(seed, n_features=8, n_components=10):
+    """A Gaussian RBM whose hidden units switch on far-apart modes."""
+    rng = np.random.default_rng(seed)
+    W = rng.normal(0, 1.0, (n_components, n_features))
+    b = rng.normal(0, 0.5, n_features)
+    c = -0.5 * np.sum(W**2, axis=1) + rng.normal(0, 0.5, n_components)
+    return W, b, c
+
+
+def exact_statistics(W, b, c, units):
+    """``E[v h^T]`` under the model, by enumerating the hidden states."""
+    H = binary_patterns(W.shape[0])
+    U = H @ W
+    if units is GAUSSIAN:
+        log_p = H @ c + U @ b + 0.5 * np.sum(U * U, axis=1)
+        means = U + b
+    else:
+        log_p = H @ c + np.logaddexp(0, U + b).sum(axis=1)
+        means = 1 / (1 + np.exp(-(U + b)))
+    p = np.exp(log_p - logsumexp(log_p))
+    return (means * p[:, None]).T @ H
+
+
+def negative_statistics(sampler, W, b, c, units, n_updates, seed):
+    """The negative statistics ``<v h^T>`` a sampler averages over its updates."""
+    n_components, n_features = W.shape
+    ws = CDWorkspace(N_CHAINS, n_features, n_components, N_CHAINS, np.float64)
+    model = StepModel(W, b, c, hidden_weights(W, c, ws.hidden), units, None)
+    views = ws.views(N_CHAINS, N_CHAINS, 1.0)
+    views.v0[:] = 0
+    views.hs[:] = 0
+    rng = np.random.default_rng(seed)
+    total = np.zeros((n_features, n_components))
+    for _ in range(n_updates):
+        sampler.negative(views, model, ws, rng)
+        total += views.v_neg.T @ views.h_neg / N_CHAINS
+    return total / n_updates
+
+
+def tempering(W, b, c, units, seed):
+    """A parallel-tempering sampler whose base has the model's data statistics."""
+    data = units.sample_exact(W, b, c, 20000, np.random.default_rng(seed))
+    rates = np.zeros(N_TEMPERATURES - 1)
+    chains = np.zeros((N_TEMPERATURES, N_CHAINS, W.shape[0]))
+    return ParallelTempering(chains, units.tempering_base(data), rates)
+
+
+def test_parallel_tempering_statistics_beat_pcd_at_the_same_number_of_updates():
+    ratios = []
+    for seed in range(4):
+        W, b, c = bimodal_model(seed)
+        exact = exact_statistics(W, b, c, GAUSSIAN)
+        pcd = PersistentChains(np.zeros((N_CHAINS, W.shape[0])))
+        pt = tempering(W, b, c, GAUSSIAN, seed)
+        errors = [
+            np.abs(negative_statistics(s, W, b, c, GAUSSIAN, 100, seed) - exact).max()
+            for s in (pcd, pt)
+        ]
+        assert errors[1] < errors[0], (seed, errors)
+        ratios.append(errors[1] / errors[0])
+    assert np.mean(ratios) < 0.7, ratios
+
+
+@pytest.mark.parametrize("units", [GAUSSIAN, BINARY], ids=["gaussian", "binary"])
+def test_parallel_tempering_converges_to_the_exact_statistics(units):
+    W, b, c = bimodal_model(0, n_features=6, n_components=6)
+    if units is BINARY:
+        c = np.random.default_rng(1).normal(0, 1.0, c.size)
+        W = 2 * W
+    exact = exact_statistics(W, b, c, units)
+    sampler = tempering(W, b, c, units, 0)
+    estimate = negative_statistics(sampler, W, b, c, units, 1500, 0)
+    scale = np.abs(exact).max()
+    assert np.abs(estimate - exact).max() < 0.05 * scale
+    assert np.all((sampler.swap_rates > 0.05) & (sampler.swap_rates <= 1))
+
+
+def test_hottest_chains_sample_the_base_distribution():
+    W, b, c = bimodal_model(2)
+    mean = np.linspace(-1, 1, W.shape[1])
+    variance = np.linspace(0.5, 2.0, W.shape[1])
+    chains = np.zeros((N_TEMPERATURES, 400, W.shape[0]))
+    sampler = ParallelTempering(chains, (mean, variance), np.zeros(N_TEMPERATURES - 1))
+    ws = CDWorkspace(400, W.shape[1], W.shape[0], 400, np.float64)
+    model = StepModel(W, b, c, hidden_weights(W, c, ws.hidden), GAUSSIAN, None)
+    rng = np.random.default_rng(0)
+    hot = np.concatenate(
+        [sampler.sweep(model, (mean, variance), rng)[0][:400].copy() for _ in range(20)]
+    )
+    assert_allclose(hot.mean(axis=0), mean, atol=0.05)
+    assert_allclose(hot.var(axis=0), variance, rtol=0.06)
+
+
+@pytest.mark.parametrize("Estimator", [GaussianRBM, BinaryRBM])
+def test_estimator_with_parallel_tempering_exposes_swap_rates(Estimator):
+    X = np.random.RandomState(0).standard_normal((300, 12))
+    if Estimator is BinaryRBM:
+        X = (X > 0.3).astype(float)
+    rbm = Estimator(8, sampler="pt", n_temperatures=5, n_iter=3, random_state=0)
+    rbm.fit(X)
+    assert rbm.h_samples_.shape == (5, 100, 8)
+    assert set(np.unique(rbm.h_samples_)) <= {0.0, 1.0}
+    assert rbm.swap_rates_.shape == (4,)
+    assert np.all((rbm.swap_rates_ > 0) & (rbm.swap_rates_ <= 1))
+    # PT's chains persist: the learning rate and momentum are PCD's
+    assert rbm._learning_rate() == Estimator(persistent=True)._learning_rate()
+
+
+def test_partial_fit_continues_the_tempered_chains_bit_for_bit():
+    X = np.random.RandomState(0).standard_normal((300, 12)).astype(np.float32)
+    settings = dict(sampler="pt", n_temperatures=4, random_state=0)
+    fitted = GaussianRBM(8, n_iter=3, **settings).fit(X)
+    stepped = GaussianRBM(8, **settings)
+    for _ in range(3):
+        stepped.partial_fit(X)
+    assert_array_equal(fitted.components_, stepped.components_)
+    assert_array_equal(fitted.h_samples_, stepped.h_samples_)
+
+
+def test_switching_from_pcd_to_tempering_keeps_the_chains_as_the_coldest():
+    X = np.random.RandomState(0).standard_normal((300, 12))
+    rbm = GaussianRBM(8, persistent=True, n_iter=2, random_state=0).fit(X)
+    chains = rbm.h_samples_.copy()
+    rbm.set_params(sampler="pt", n_temperatures=3)
+    step = rbm._make_step(X.dtype)
+    assert rbm.h_samples_.shape == (3, 100, 8)
+    assert_array_equal(rbm.h_samples_[-1], chains)
+    assert_array_equal(rbm.h_samples_[:-1], 0)
+    assert step.state[-1] is rbm.h_samples_
+
+
+def test_sampler_cd_with_persistent_chains_is_refused_before_any_change():
+    X = np.random.RandomState(0).standard_normal((300, 12))
+    rbm = GaussianRBM(8, n_iter=2, random_state=0).fit(X)
+    before = rbm.components_.copy()
+    rbm.set_params(persistent=True, sampler="cd")
+    for method in (rbm.fit, rbm.partial_fit):
+        with pytest.raises(ValueError, match=r"persistent=True .* sampler='cd'"):
+            method(X)
+    assert_array_equal(rbm.components_, before)
