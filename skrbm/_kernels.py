@@ -195,31 +195,6 @@ def mean_visibles(H, W, b, out=None):
     return out
 
 
-def visible_means(H, W, b, binary=False, out=None):
-    """Mean of the visible units given the hidden states.
-
-    ``H W + b`` for Gaussian (linear) visible units, ``sigmoid(H W + b)``
-    for binary ones.
-
-    Parameters
-    ----------
-    H : ndarray of shape (n_samples, n_components)
-        Hidden states or probabilities.
-    W : ndarray of shape (n_components, n_features)
-    b : ndarray of shape (n_features,)
-    binary : bool, default=False
-        Whether the visible units are binary.
-    out : ndarray of shape (n_samples, n_features), optional
-        Output buffer.
-
-    Returns
-    -------
-    V : ndarray of shape (n_samples, n_features)
-    """
-    out = mean_visibles(H, W, b, out=out)
-    return sigmoid(out, out=out) if binary else out
-
-
 #: Bernoulli draws of at least this many samples take 16-bit uniforms from
 #: the generator's raw bits (:func:`uniform16`) instead of numpy's float32
 #: uniforms: a quarter of the random bits, under half the time (256 -> 1024
@@ -234,7 +209,7 @@ UNIFORM16_SIZE = 2**16
 RAW_CHUNK = 2**13
 
 
-def sample_bernoulli(P, rng, out, scratch):
+def sample_bernoulli(P, rng, out, scratch, coarse=True):
     """Draw binary states with probabilities ``P``.
 
     In training the uniforms are float32 (24 random bits, or 16 for draws of
@@ -253,25 +228,29 @@ def sample_bernoulli(P, rng, out, scratch):
         Output buffer (floating point, same shape as ``P``), set to 0.0/1.0.
     scratch : ndarray
         C-contiguous buffer of the shape of ``P`` for the uniforms, float32
-        in training (float64 gives the stream of ``rng.random``, which the
-        likelihood code uses).
+        in training.
+    coarse : bool, default=True
+        Whether large float32 draws may take 16-bit uniforms
+        (:func:`draw_uniforms`); the likelihood code's samplers keep
+        numpy's stream.
 
     Returns
     -------
     out : ndarray
     """
-    draw_uniforms(rng, scratch)
+    draw_uniforms(rng, scratch, coarse)
     return np.less(scratch, P, out=out)
 
 
-def draw_uniforms(rng, out):
+def draw_uniforms(rng, out, coarse=True):
     """Fill ``out`` with uniforms on [0, 1) in its dtype.
 
-    float32 buffers of :data:`UNIFORM16_SIZE` entries or more take 16-bit
-    uniforms (:func:`uniform16`); the others numpy's uniforms of their
-    dtype (float64 ones keep the stream of ``rng.random(shape)``).
+    With ``coarse``, float32 buffers of :data:`UNIFORM16_SIZE` entries or
+    more take 16-bit uniforms (:func:`uniform16`), as training does; all
+    others get numpy's uniforms of their dtype, the stream of
+    ``rng.random(shape, dtype)``.
     """
-    if out.dtype == np.float32 and out.size >= UNIFORM16_SIZE:
+    if coarse and out.dtype == np.float32 and out.size >= UNIFORM16_SIZE:
         return uniform16(rng, out)
     return rng.random(out=out, dtype=out.dtype)
 
@@ -551,157 +530,6 @@ class CDViews(NamedTuple):
     scratch_V: np.ndarray
     scratch_H: np.ndarray
     weights: np.ndarray
-
-
-def cd_gradient(
-    v0,
-    W,
-    b,
-    c,
-    rng,
-    ws,
-    out,
-    cd_steps=1,
-    chains=None,
-    scale=1.0,
-    beta=0.0,
-    variance=None,
-    offsets=None,
-    target=None,
-    binary=False,
-):
-    """Contrastive-divergence gradient of an RBM with binary hidden units.
-
-    Positive phase: ``h0 = p(h | v0)``. Negative phase, CD-k (``chains`` is
-    None): starting from the data, ``k`` alternations of sampled binary
-    hiddens and *mean* visible reconstructions ``v = E[v | h]`` (the usual
-    noise-free reconstruction, Hinton 2010, sections 3 and 13.2). PCD
-    (``chains`` given, Tieleman 2008): the persistent binary hidden chains
-    are advanced ``k`` full Gibbs steps with *sampled* visible units and
-    updated in place.
-
-    The visible units are Gaussian, ``E[v | h] = h W + b`` and PCD samples
-    ``v ~ N(h W + b, I)``, or binary (``binary=True``),
-    ``E[v | h] = sigmoid(h W + b)`` and PCD samples ``v ~ Bernoulli`` of
-    that. The gradient statistics are the same for both.
-
-    The returned squared error is that of the one-step reconstruction from
-    the sampled hiddens, ``|v0 - E[v | h]|^2`` with ``h ~ p(h | v0)``: in
-    CD it is the first negative-phase visible state, so it costs no extra
-    matrix product; PCD computes it with one extra product.
-
-    Parameters
-    ----------
-    v0 : ndarray of shape (n, n_features)
-        Minibatch of data.
-    W, b, c : ndarray
-        Current parameters.
-    rng : numpy.random.Generator
-        Source of randomness.
-    ws : CDWorkspace
-        Buffers.
-    out : Gradient
-        Receives ``beta * out + scale * grad`` (the gradient is the ascent
-        direction, averaged over samples).
-    cd_steps : int, default=1
-        Number of Gibbs steps ``k``.
-    chains : ndarray of shape (n_chains, n_components), optional
-        Binary hidden states of the persistent chains, advanced in place.
-    scale, beta : float
-        See the module docstring: ``learning_rate`` and ``momentum`` when
-        ``out`` holds the velocities.
-    variance : VisibleVariance, optional
-        Learned visible standard deviations (see :class:`VisibleVariance`):
-        the step then runs on ``u = v / sigma`` with ``b`` given in those
-        units (``b / sigma``), samples the negative phase's visible units,
-        scales the visible-bias gradient back to data units and adds the
-        log-variance gradient to ``variance.out``.
-    offsets : Offsets, optional
-        Centering (see :class:`Offsets`): the weight statistics are taken
-        around the offsets, the bias gradients corrected to match, and the
-        hidden offsets move towards the minibatch's mean activation.
-    target : ActivationTarget, optional
-        Goh et al.'s regulariser: once the negative phase's starting
-        hiddens are sampled, the positive-phase probabilities are blended
-        with their ranked ideal activations (:func:`blend_targets`), so
-        only the data-driven statistics change.
-    binary : bool, default=False
-        Binary visible units instead of Gaussian ones (not with
-        ``variance``).
-
-    Returns
-    -------
-    sse : float
-        Sum of squared one-step reconstruction errors over the minibatch,
-        in data units.
-    h0 : ndarray of shape (n, n_components)
-        Positive-phase hidden probabilities (a view of ``ws.H``), blended
-        with ``target`` when given.
-    """
-    n = ws.load(v0).shape[0]
-    m = n if chains is None else chains.shape[0]
-    views = ws.views(n, m, scale)
-    v0, h0, v_neg, h_neg, hs = views.v0, views.h0, views.v_neg, views.h_neg, views.hs
-    if variance is not None:
-        v0 *= variance.inv_sigma
-    hw = hidden_weights(W, c, ws.hidden)
-    hiddens(v0, hw, out=h0)
-    sample_bernoulli(h0, rng, hs, views.uniform)
-    if target is not None:
-        blend_targets(h0, target)
-    if chains is None:
-        visible_means(hs, W, b, binary, out=v_neg)
-        sse = squared_error(v0, v_neg, views.diff, variance)
-        for step in range(cd_steps):
-            if step:
-                sample_bernoulli(h_neg, rng, hs, views.uniform)
-                visible_means(hs, W, b, binary, out=v_neg)
-            if variance is not None:
-                v_neg += rng.standard_normal(out=ws.noise[:n], dtype=np.float32)
-            hiddens(v_neg, hw, out=h_neg)
-    else:
-        diff = views.diff
-        reconstruction = visible_means(hs, W, b, binary, out=diff)
-        sse = squared_error(v0, reconstruction, diff, variance)
-        noise = ws.noise[:m]
-        for _ in range(cd_steps):
-            visible_means(chains, W, b, binary, out=v_neg)
-            if binary:
-                # the noise buffer holds the uniforms of the visible draws
-                sample_bernoulli(v_neg, rng, v_neg, noise)
-            else:
-                v_neg += rng.standard_normal(out=noise, dtype=np.float32)
-            hiddens(v_neg, hw, out=h_neg)
-            sample_bernoulli(h_neg, rng, chains, views.chain_uniform)
-    grad = ws.grad
-    column_sum(views.V, views.weights, grad.b)
-    column_sum(views.H, views.weights, grad.c)
-    if ws.hidden is None or variance is not None or offsets is not None:
-        if offsets is None:
-            stacked_statistics(
-                views.V,
-                views.H,
-                views.weights,
-                grad.W,
-                views.scratch_V,
-                views.scratch_H,
-            )
-        else:
-            centered_statistics(views, offsets, grad.W)
-        if variance is not None:
-            log_variance_gradient(views, W, b, grad, variance)
-            accumulate(variance.out, variance.grad, beta)
-        if offsets is not None:
-            center_bias_gradients(grad, offsets)
-            follow_hidden_mean(h0, views.weights[:n], offsets)
-        if variance is not None:
-            np.multiply(grad.b, variance.sigma, out=grad.b)
-        accumulate(out.W, grad.W, beta)
-    else:
-        split_statistics(h0, v0, h_neg, v_neg, out.W, ws.scratch_W, scale, beta)
-    accumulate(out.b, grad.b, beta)
-    accumulate(out.c, grad.c, beta)
-    return sse, h0
 
 
 class VisibleVariance(NamedTuple):

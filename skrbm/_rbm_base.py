@@ -501,7 +501,7 @@ class BaseRBM(
         W, b, c, sigma = self._unit_model(V.dtype)
         V = to_units(V, sigma)
         rng = self._sampling_rng
-        V = gibbs_step(V, W, b, c, self._units, rng, draw_dtype=np.float32)
+        V = gibbs_step(V, W, b, c, self._units, rng, training=True)
         return from_units(V, sigma)
 
     def _reconstruct(self, X):

@@ -13,16 +13,14 @@ from ._kernels import hiddens, sample_bernoulli, sigmoid, squared_error
 
 
 def sample_hiddens(P, rng, out, scratch):
-    """Binary hidden states drawn with probabilities ``P`` (into ``out``)."""
+    """Binary hidden states drawn with probabilities ``P``, as training does."""
     return sample_bernoulli(P, rng, out, scratch)
 
 
-def gibbs_step(V, W, b, c, units, rng, scale=1.0, activations=None, draw_dtype=None):
+def gibbs_step(V, W, b, c, units, rng, scale=1.0, activations=None, training=False):
     """One Gibbs step ``h ~ p(h | v)``, ``v' ~ p(v | h)`` at weights ``scale * W``.
 
-    Computes in the dtype of ``V``. The random numbers have ``draw_dtype``
-    (that of ``V`` by default): the estimators' :meth:`gibbs` draws float32
-    numbers like training does, the likelihood code float64 ones.
+    Computes in the dtype of ``V``.
 
     Parameters
     ----------
@@ -34,22 +32,26 @@ def gibbs_step(V, W, b, c, units, rng, scale=1.0, activations=None, draw_dtype=N
         The kind of visible unit.
     rng : numpy.random.Generator
     scale : float, default=1.0
-        Factor of the weights (an AIS or tempered distribution; 1 is the
-        model itself).
+        Factor of the weights (an AIS distribution; 1 is the model itself).
     activations : ndarray of shape (n_samples, n_components), optional
         ``V @ W.T`` when the caller has it already.
-    draw_dtype : dtype, optional
+    training : bool, default=False
+        Draw the random numbers as training does (float32, 16-bit uniforms
+        for large draws: the estimators' ``gibbs``), instead of numpy's
+        stream in the dtype of ``V`` (``sample`` and AIS).
 
     Returns
     -------
     V_new : ndarray of shape (n_samples, n_features)
     """
-    draw_dtype = V.dtype if draw_dtype is None else draw_dtype
+    draw_dtype = np.float32 if training else V.dtype
     A = V @ W.T if activations is None else activations
     P = sigmoid(scale * A + c)
-    H = sample_hiddens(P, rng, np.empty_like(P), np.empty(P.shape, draw_dtype))
+    uniform = np.empty(P.shape, draw_dtype)
+    H = sample_bernoulli(P, rng, np.empty_like(P), uniform, coarse=training)
     V_new = units.means(H, W, b, scale=scale)
-    return units.sample(V_new, rng, np.empty(V_new.shape, draw_dtype))
+    noise = np.empty(V_new.shape, draw_dtype)
+    return units.sample(V_new, rng, noise, coarse=training)
 
 
 def reconstruction_error(views, model, out):

@@ -72,7 +72,7 @@ def bernoulli(P, rng, dtype=None):
     :func:`skrbm._kernels.sample_bernoulli`.
     """
     uniform = np.empty(P.shape, dtype=P.dtype if dtype is None else dtype)
-    return sample_bernoulli(P, rng, np.empty_like(P), uniform)
+    return sample_bernoulli(P, rng, np.empty_like(P), uniform, coarse=False)
 
 
 def _float64(*arrays):
@@ -126,11 +126,13 @@ class VisibleUnits:
         out += b
         return self.activate(out)
 
-    def sample(self, M, rng, scratch):
+    def sample(self, M, rng, scratch, coarse=True):
         """Replace the means ``M`` by a draw of ``p(v | h)``, in place.
 
         ``scratch`` (the shape of ``M``) receives the random numbers; its
-        dtype is theirs.
+        dtype is theirs. ``coarse`` lets large float32 Bernoulli draws take
+        16-bit uniforms, as training does
+        (:func:`~skrbm._kernels.draw_uniforms`).
         """
         raise NotImplementedError
 
@@ -161,7 +163,7 @@ class GaussianUnits(VisibleUnits):
     name = "gaussian"
     decoder_activation = "identity"
 
-    def sample(self, M, rng, scratch):
+    def sample(self, M, rng, scratch, coarse=True):
         M += rng.standard_normal(out=scratch, dtype=scratch.dtype)
         return M
 
@@ -267,8 +269,8 @@ class BinaryUnits(VisibleUnits):
     def activate(self, A):
         return sigmoid(A, out=A)
 
-    def sample(self, M, rng, scratch):
-        return sample_bernoulli(M, rng, M, scratch)
+    def sample(self, M, rng, scratch, coarse=True):
+        return sample_bernoulli(M, rng, M, scratch, coarse)
 
     @staticmethod
     def visible_energy(V, b):
