@@ -4,6 +4,7 @@ import itertools
 
 import numpy as np
 import pytest
+from _helpers import cd_gradient
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit, logsumexp
 
@@ -20,7 +21,6 @@ from skrbm._kernels import (
     Gradient,
     add_l2_gradient,
     add_sparsity_gradient,
-    cd_gradient,
     column_sum,
     l1_threshold,
     mean_hiddens,
@@ -178,7 +178,15 @@ def test_momentum_velocity_reaches_the_geometric_limit(model_size):
     for _ in range(400):
         cd_gradient(v0, W, b, c, np.random.default_rng(7), ws, plain)
         cd_gradient(
-            v0, W, b, c, np.random.default_rng(7), ws, velocity, 1, None, 0.1, 0.9
+            v0,
+            W,
+            b,
+            c,
+            np.random.default_rng(7),
+            ws,
+            velocity,
+            learning_rate=0.1,
+            momentum=0.9,
         )
     # the velocity settles at lr * g / (1 - momentum)
     for v, g in zip(velocity, plain, strict=True):
@@ -194,7 +202,9 @@ def test_scaled_gradient_accumulates_onto_the_output(model_size):
     rng = np.random.RandomState(7)
     start = Gradient(rng.rand(3, 4), rng.rand(4), rng.rand(3))
     out = Gradient(*(a.copy() for a in start))
-    cd_gradient(v0, W, b, c, np.random.default_rng(1), ws, out, 1, None, 0.01, 0.5)
+    cd_gradient(
+        v0, W, b, c, np.random.default_rng(1), ws, out, learning_rate=0.01, momentum=0.5
+    )
     for o, s0, g in zip(out, start, plain, strict=True):
         assert_allclose(o, 0.5 * s0 + 0.01 * g, rtol=1e-12)
 
