@@ -138,7 +138,11 @@ def save(path):
         X, B = data(16, dtype), data(16, dtype, binary=True)
         for name, rbm, data_ in (
             ("gaussian", GaussianRBM(10, n_iter=3, random_state=0), X),
-            ("variance", GaussianRBM(10, n_iter=3, learn_variance=True, random_state=0), X),
+            (
+                "variance",
+                GaussianRBM(10, n_iter=3, learn_variance=True, random_state=0),
+                X,
+            ),
             ("binary", BinaryRBM(10, n_iter=3, random_state=0), B),
         ):
             fingerprint_density(out, f"density/{name}/{tag}", rbm, data_)
@@ -161,10 +165,18 @@ def compare(before, after):
             print(f"{key}: only in {'after' if key in new.files else 'before'}")
             continue
         a, b = old[key], new[key]
-        if a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True):
+        if (
+            a.shape == b.shape
+            and a.dtype == b.dtype
+            and np.array_equal(a, b, equal_nan=True)
+        ):
             same += 1
             continue
-        diff = np.max(np.abs(a.astype(float) - b.astype(float))) if a.shape == b.shape else "shape"
+        diff = (
+            np.max(np.abs(a.astype(float) - b.astype(float)))
+            if a.shape == b.shape
+            else "shape"
+        )
         print(f"{key}: differs, max |diff| {diff}")
     print(f"{same} of {len(set(old.files) | set(new.files))} arrays identical")
 
