@@ -148,6 +148,12 @@ class BinaryRBM(BaseRBM):
         Number of Gibbs steps ``k`` in the negative phase.
     persistent : bool, default=False
         Use ``batch_size`` persistent chains (PCD), kept in ``h_samples_``.
+    sampler : {"auto", "cd", "pcd", "pt"}, default="auto"
+        The negative phase, as in :class:`GaussianRBM`; parallel
+        tempering's hottest chains sample independent Bernoulli units with
+        the training data's means.
+    n_temperatures : int, default=10
+        Number of temperatures of ``sampler="pt"``, at least 2.
     sparsity_target : float or None, default=None
         Target mean activation of each hidden unit (Lee et al. 2008).
     sparsity_cost : float, default=0.1
@@ -195,7 +201,13 @@ class BinaryRBM(BaseRBM):
         mean in the first data, clipped to ``[0.001, 0.999]`` (Hinton 2010,
         section 8).
     h_samples_ : ndarray of shape (batch_size, n_components)
-        Binary hidden states of the persistent chains (``persistent=True``).
+        Binary hidden states of the persistent chains (``persistent=True``
+        or ``sampler="pcd"``); with ``sampler="pt"``, of shape
+        ``(n_temperatures, batch_size, n_components)``, coldest last.
+    swap_rates_ : ndarray of shape (n_temperatures - 1,)
+        ``sampler="pt"`` only: the share of accepted swaps between each
+        pair of neighbouring temperatures during the last :meth:`fit` or
+        :meth:`partial_fit` call.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)

@@ -121,6 +121,20 @@ class GaussianRBM(BaseRBM):
         Use persistent chains (PCD, Tieleman 2008). ``batch_size`` chains
         are kept in ``h_samples_`` across minibatches, epochs and
         :meth:`partial_fit` calls.
+    sampler : {"auto", "cd", "pcd", "pt"}, default="auto"
+        The negative phase: contrastive divergence, persistent chains, or
+        parallel tempering (Desjardins et al. 2010; Cho, Raiko and Ilin
+        2010): ``n_temperatures`` sets of ``batch_size`` persistent chains
+        at inverse temperatures evenly spaced from 0 to 1, the hottest
+        sampling a Gaussian with the training data's mean and variance, the
+        coldest the model; after each Gibbs step every pair of
+        neighbouring temperatures proposes to swap states, and the
+        statistics come from the coldest chains. "auto" follows
+        ``persistent`` ("pcd" if True, else "cd"); "cd" with
+        ``persistent=True`` is refused. "pcd" and "pt" take PCD's
+        ``learning_rate="auto"`` and ``momentum="auto"``.
+    n_temperatures : int, default=10
+        Number of temperatures of ``sampler="pt"``, at least 2.
     sparsity_target : float or None, default=None
         Target mean activation of each hidden unit, in ``(0, 1)``. When
         set, ``sparsity_cost * (sparsity_target - q_j)`` is added to the
@@ -213,7 +227,14 @@ class GaussianRBM(BaseRBM):
         Variances ``sigma^2`` of the visible units: learned with
         ``learn_variance=True``, ones otherwise.
     h_samples_ : ndarray of shape (batch_size, n_components)
-        Binary hidden states of the persistent chains (``persistent=True``).
+        Binary hidden states of the persistent chains (``persistent=True``
+        or ``sampler="pcd"``); with ``sampler="pt"``, of shape
+        ``(n_temperatures, batch_size, n_components)``, coldest last.
+    swap_rates_ : ndarray of shape (n_temperatures - 1,)
+        ``sampler="pt"`` only: the share of accepted swaps between each
+        pair of neighbouring temperatures (hottest pair first) during the
+        last :meth:`fit` or :meth:`partial_fit` call. Rates near 0 mean the
+        temperatures are too far apart for the chains to mix.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -281,7 +302,9 @@ class GaussianRBM(BaseRBM):
     :meth:`fit`. ``n_iter`` and the early-stopping parameters are read by
     :meth:`fit` only. Every other parameter takes effect from the next
     call; switching ``persistent`` on starts ``batch_size`` chains at zero
-    (the chains keep their number if ``batch_size`` changes later).
+    (the chains keep their number if ``batch_size`` changes later);
+    switching between ``sampler="pcd"`` and ``"pt"`` keeps the coldest
+    chains.
 
     References
     ----------
@@ -296,6 +319,13 @@ class GaussianRBM(BaseRBM):
 
     K. Cho, A. Ilin and T. Raiko, "Improved Learning of Gaussian-Bernoulli
     Restricted Boltzmann Machines", ICANN 2011.
+
+    G. Desjardins, A. Courville, Y. Bengio, P. Vincent and O. Delalleau,
+    "Tempered Markov Chain Monte Carlo for training of Restricted Boltzmann
+    Machines", AISTATS 2010.
+
+    K. Cho, T. Raiko and A. Ilin, "Parallel tempering is efficient for
+    learning restricted Boltzmann machines", IJCNN 2010.
 
     Examples
     --------
