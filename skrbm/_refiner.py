@@ -118,7 +118,9 @@ class AutoencoderRefiner(
 
     The encoder starts from the RBM's weights and hidden biases
     (``H = sigmoid(X W^T + c)``), the decoder from the transposed weights and
-    the visible biases (``X_rec = H W + b``, linear output). Both are then
+    the visible biases: ``X_rec = H W + b`` (linear output) for Gaussian
+    visible units, ``sigmoid(H W + b)`` for binary ones, the RBM's own
+    reconstruction either way (``out_activation_``). Both are then
     trained by minibatch gradient descent with momentum on the squared
     reconstruction error. Because a pipeline step sees only its
     predecessor's output, the refiner owns the RBM: it clones ``estimator``
@@ -217,6 +219,11 @@ class AutoencoderRefiner(
         Decoder weights; the same array as ``components_`` when ``tied``.
     intercept_visible_ : ndarray of shape (n_features,)
         Decoder (output) biases.
+    out_activation_ : {"identity", "logistic"}
+        Activation of the output layer: the mean of the (bottom) RBM's
+        visible units, logistic for a :class:`BinaryRBM` or
+        :class:`~sklearn.neural_network.BernoulliRBM`, the identity
+        otherwise and without an RBM.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -247,6 +254,13 @@ class AutoencoderRefiner(
     :class:`~sklearn.neural_network.MLPRegressor`; ``loss_curve_`` and
     :meth:`score` report the mean over features as well, so they compare
     directly with :class:`GaussianRBM`'s.
+
+    **Binary RBMs.** Over a :class:`BinaryRBM` (alone or at the bottom of a
+    stack) the decoder ends in the sigmoid, so the unrolled model starts
+    from the RBM's own reconstruction and reconstructs in (0, 1); the loss
+    stays the squared error, whose output delta then gains the factor
+    ``Y (1 - Y)``. A model saved before ``out_activation_`` existed keeps
+    its linear output.
 
     **Stacks.** A stack of ``L`` RBMs unrolls into ``2 L`` layers: the
     encoder applies every RBM's ``p(h | v)`` up the stack, the decoder every
@@ -361,7 +375,7 @@ class AutoencoderRefiner(
 
     def __setstate__(self, state):
         super().__setstate__(state)
-        # skrbm 0.2 had linear output only, and no out_activation_
+        # models saved before out_activation_ existed had a linear output
         if self.__sklearn_is_fitted__() and "out_activation_" not in state:
             self.out_activation_ = IDENTITY
         # joblib stores each array on its own, which would untie the decoder.

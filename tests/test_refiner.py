@@ -338,8 +338,8 @@ def test_one_epoch_over_a_binary_rbm_keeps_its_error(binary_digits):
     rbm_mse = np.mean((X - rbm.inverse_transform(rbm.transform(X))) ** 2)
     ae = AutoencoderRefiner(FrozenEstimator(rbm), n_iter=1, random_state=0).fit(X)
     Y = ae.reconstruct(X)
-    # the linear decoder of skrbm 0.2 started at MSE 0.70 (outputs in
-    # [-3.1, 3.7]) against the RBM's 0.035
+    # the former linear decoder started at MSE 0.70 (outputs in [-3.1, 3.7])
+    # against the RBM's 0.035
     assert rbm_mse == pytest.approx(0.0349, abs=5e-4)
     assert -ae.score(X) == pytest.approx(0.0347, abs=5e-4)
     assert -ae.score(X) < rbm_mse
@@ -374,7 +374,7 @@ def test_a_model_pickled_without_out_activation_keeps_its_linear_decoder(
     X, _ = patches
     ae = AutoencoderRefiner(small_rbm(), n_iter=2, random_state=0).fit(X)
     expected = ae.reconstruct(X)
-    del ae.out_activation_  # as skrbm 0.2 saved it
+    del ae.out_activation_  # as models were saved before it existed
     path = tmp_path / "old.joblib"
     joblib.dump(ae, path)
     loaded = joblib.load(path)
