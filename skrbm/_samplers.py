@@ -9,7 +9,15 @@ tempered chains of training.
 
 import numpy as np
 
-from ._kernels import hiddens, sample_bernoulli, sigmoid, squared_error
+from ._cd import StepModel
+from ._kernels import (
+    CDWorkspace,
+    hidden_weights,
+    hiddens,
+    sample_bernoulli,
+    sigmoid,
+    squared_error,
+)
 
 
 def sample_hiddens(P, rng, out, scratch):
@@ -52,6 +60,40 @@ def gibbs_step(V, W, b, c, units, rng, scale=1.0, activations=None, training=Fal
     V_new = units.means(H, W, b, scale=scale)
     noise = np.empty(V_new.shape, draw_dtype)
     return units.sample(V_new, rng, noise, coarse=training)
+
+
+def negative_statistics(sampler, W, b, c, units, n_updates, rng):
+    """The ``<v h^T>`` of a persistent sampler's negative phase, averaged.
+
+    Runs ``n_updates`` negative phases of ``sampler`` on the fixed
+    unit-variance model ``(W, b, c)`` and averages the statistics it hands
+    to the gradient, ``v_neg^T h_neg / n_chains``: what
+    :meth:`~skrbm._units.VisibleUnits.exact_statistics` gives exactly.
+
+    Parameters
+    ----------
+    sampler : PersistentChains or ParallelTempering
+    W, b, c : ndarray
+    units : VisibleUnits
+    n_updates : int
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    vh : ndarray of shape (n_features, n_components)
+    """
+    n_components, n_features = W.shape
+    m = sampler.n_rows(None)
+    ws = CDWorkspace(m, n_features, n_components, m, W.dtype)
+    model = StepModel(W, b, c, hidden_weights(W, c, ws.hidden), units, None)
+    views = ws.views(m, m, 1.0)
+    views.V[:m] = 0.0
+    views.scratch_H[:m] = 0.0
+    total = np.zeros((n_features, n_components))
+    for _ in range(n_updates):
+        sampler.negative(views, model, ws, rng)
+        total += views.v_neg.T @ views.h_neg
+    return total / (n_updates * m)
 
 
 def reconstruction_error(views, model, out):

@@ -156,6 +156,26 @@ class VisibleUnits:
         """Independent exact samples ``v ~ p(v)`` of a small RBM, float64."""
         raise NotImplementedError
 
+    def exact_statistics(self, W, b, c):
+        """The model's ``E[v h^T]``, ``E[v]`` and ``E[h]``, by enumeration, float64.
+
+        What a sampler's negative phase estimates; for small hidden layers
+        (:data:`EXACT_MAX_COMPONENTS`).
+
+        Returns
+        -------
+        vh : ndarray of shape (n_features, n_components)
+        v : ndarray of shape (n_features,)
+        h : ndarray of shape (n_components,)
+        """
+        W, b, c = _float64(W, b, c)
+        check_exact_size(W.shape[0])
+        H = binary_patterns(W.shape[0])
+        log_weights = self.hidden_log_weights(W, b, c)
+        p = np.exp(log_weights - logsumexp(log_weights))
+        means = self.activate(H @ W + b)
+        return (means * p[:, None]).T @ H, p @ means, p @ H
+
 
 class GaussianUnits(VisibleUnits):
     """Linear visible units with unit-variance Gaussian noise."""
@@ -171,6 +191,15 @@ class GaussianUnits(VisibleUnits):
     def visible_energy(V, b):
         """``|v - b|^2 / 2`` per row."""
         return 0.5 * np.sum((V - b) ** 2, axis=1)
+
+    def hidden_log_weights(self, W, b, c):
+        """``c.h + b.u + |u|^2 / 2`` (``u = h W``) of every hidden state, float64.
+
+        State ``k`` is :func:`binary_patterns`' row ``k``; all at once, for
+        small hidden layers (:meth:`log_partition_exact` goes by halves).
+        """
+        W, b, c = _float64(W, b, c)
+        return _half_states(W, b, c).log_weight
 
     def log_partition_exact(self, W, b, c):
         check_exact_size(np.shape(W)[0])

@@ -3,13 +3,16 @@
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
-from scipy.special import logsumexp
 
 from skrbm import BinaryRBM, GaussianRBM
 from skrbm._cd import StepModel
 from skrbm._kernels import CDWorkspace, hidden_weights
-from skrbm._samplers import ParallelTempering, PersistentChains
-from skrbm._units import BINARY, GAUSSIAN, binary_patterns
+from skrbm._samplers import (
+    ParallelTempering,
+    PersistentChains,
+    negative_statistics,
+)
+from skrbm._units import BINARY, GAUSSIAN
 
 N_TEMPERATURES, N_CHAINS = 10, 50
 
@@ -23,34 +26,9 @@ def bimodal_model(seed, n_features=8, n_components=10):
     return W, b, c
 
 
-def exact_statistics(W, b, c, units):
-    """``E[v h^T]`` under the model, by enumerating the hidden states."""
-    H = binary_patterns(W.shape[0])
-    U = H @ W
-    if units is GAUSSIAN:
-        log_p = H @ c + U @ b + 0.5 * np.sum(U * U, axis=1)
-        means = U + b
-    else:
-        log_p = H @ c + np.logaddexp(0, U + b).sum(axis=1)
-        means = 1 / (1 + np.exp(-(U + b)))
-    p = np.exp(log_p - logsumexp(log_p))
-    return (means * p[:, None]).T @ H
-
-
-def negative_statistics(sampler, W, b, c, units, n_updates, seed):
-    """The negative statistics ``<v h^T>`` a sampler averages over its updates."""
-    n_components, n_features = W.shape
-    ws = CDWorkspace(N_CHAINS, n_features, n_components, N_CHAINS, np.float64)
-    model = StepModel(W, b, c, hidden_weights(W, c, ws.hidden), units, None)
-    views = ws.views(N_CHAINS, N_CHAINS, 1.0)
-    views.v0[:] = 0
-    views.hs[:] = 0
+def statistics(sampler, W, b, c, units, n_updates, seed):
     rng = np.random.default_rng(seed)
-    total = np.zeros((n_features, n_components))
-    for _ in range(n_updates):
-        sampler.negative(views, model, ws, rng)
-        total += views.v_neg.T @ views.h_neg / N_CHAINS
-    return total / n_updates
+    return negative_statistics(sampler, W, b, c, units, n_updates, rng)
 
 
 def tempering(W, b, c, units, seed):
@@ -62,19 +40,22 @@ def tempering(W, b, c, units, seed):
 
 
 def test_parallel_tempering_statistics_beat_pcd_at_the_same_number_of_updates():
+    # on models whose modes PCD's chains rarely leave, PT's error is a
+    # fraction of PCD's; where PCD mixes too, the two errors are both noise
     ratios = []
-    for seed in range(4):
+    for seed in range(8):
         W, b, c = bimodal_model(seed)
-        exact = exact_statistics(W, b, c, GAUSSIAN)
+        exact = GAUSSIAN.exact_statistics(W, b, c)[0]
         pcd = PersistentChains(np.zeros((N_CHAINS, W.shape[0])))
         pt = tempering(W, b, c, GAUSSIAN, seed)
         errors = [
-            np.abs(negative_statistics(s, W, b, c, GAUSSIAN, 100, seed) - exact).max()
-            for s in (pcd, pt)
+            np.abs(statistics(sampler, W, b, c, GAUSSIAN, 100, seed) - exact).max()
+            for sampler in (pcd, pt)
         ]
-        assert errors[1] < errors[0], (seed, errors)
         ratios.append(errors[1] / errors[0])
-    assert np.mean(ratios) < 0.7, ratios
+    assert np.median(ratios) < 0.7, ratios
+    assert max(ratios) < 1.2, ratios
+    assert min(ratios) < 0.3, ratios
 
 
 @pytest.mark.parametrize("units", [GAUSSIAN, BINARY], ids=["gaussian", "binary"])
@@ -83,9 +64,9 @@ def test_parallel_tempering_converges_to_the_exact_statistics(units):
     if units is BINARY:
         c = np.random.default_rng(1).normal(0, 1.0, c.size)
         W = 2 * W
-    exact = exact_statistics(W, b, c, units)
+    exact = units.exact_statistics(W, b, c)[0]
     sampler = tempering(W, b, c, units, 0)
-    estimate = negative_statistics(sampler, W, b, c, units, 1500, 0)
+    estimate = statistics(sampler, W, b, c, units, 1500, 0)
     scale = np.abs(exact).max()
     assert np.abs(estimate - exact).max() < 0.05 * scale
     assert np.all((sampler.swap_rates > 0.05) & (sampler.swap_rates <= 1))
@@ -154,3 +135,14 @@ def test_sampler_cd_with_persistent_chains_is_refused_before_any_change():
         with pytest.raises(ValueError, match=r"persistent=True .* sampler='cd'"):
             method(X)
     assert_array_equal(rbm.components_, before)
+
+
+@pytest.mark.parametrize("units", [GAUSSIAN, BINARY], ids=["gaussian", "binary"])
+def test_exact_statistics_match_exact_samples(units):
+    W, b, c = bimodal_model(3, n_features=5, n_components=6)
+    vh, v, h = units.exact_statistics(W, b, c)
+    samples = units.sample_exact(W, b, c, 100_000, np.random.default_rng(0))
+    assert_allclose(samples.mean(axis=0), v, atol=0.03)
+    assert vh.shape == (5, 6)
+    assert h.shape == (6,)
+    assert np.all((h >= 0) & (h <= 1))
