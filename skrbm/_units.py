@@ -243,7 +243,9 @@ class GaussianUnits(VisibleUnits):
         Cho, Raiko and Ilin (2010) temper towards a Gaussian with the
         data's mean and variance.
         """
-        return X.mean(axis=0), np.maximum(X.var(axis=0), np.finfo(X.dtype).tiny)
+        with np.errstate(over="ignore", invalid="ignore"):
+            variance = X.var(axis=0)  # inf for data whose squares overflow
+        return X.mean(axis=0), np.maximum(variance, np.finfo(X.dtype).tiny)
 
     @staticmethod
     def base_in_units(base, inv_sigma):
