@@ -57,71 +57,13 @@ from ._kernels import (
     squared_error,
     transposed,
 )
+from ._params import RBMParameters
 from ._units import units_of
 
 #: Activation of each kind of layer, by name.
 LOGISTIC, IDENTITY = "logistic", "identity"
 
-_RBM_ATTRIBUTES = ("components_", "intercept_hidden_", "intercept_visible_")
-
-
 # --- unrolling ---------------------------------------------------------------
-
-
-def rbm_weights(estimator, n_features):
-    """Weights and biases of a fitted RBM-like estimator, checked.
-
-    Parameters
-    ----------
-    estimator : fitted estimator
-        Must expose ``components_`` of shape ``(n_components, n_features)``,
-        ``intercept_hidden_`` and ``intercept_visible_``.
-    n_features : int
-
-    Returns
-    -------
-    W, c, b : ndarray
-    """
-    missing = [a for a in _RBM_ATTRIBUTES if not hasattr(estimator, a)]
-    if missing:
-        raise ValueError(
-            "estimator must be an RBM exposing components_, intercept_hidden_ and "
-            f"intercept_visible_ once fitted (e.g. GaussianRBM); "
-            f"{type(estimator).__name__} lacks {', '.join(missing)}."
-        )
-    W, c, b = (np.asarray(getattr(estimator, a)) for a in _RBM_ATTRIBUTES)
-    if (
-        W.ndim != 2
-        or W.shape[1] != n_features
-        or c.shape != (W.shape[0],)
-        or (b.shape != (n_features,))
-    ):
-        raise ValueError(
-            f"estimator's parameters do not fit {n_features} features: "
-            f"components_ {W.shape}, intercept_hidden_ {c.shape}, "
-            f"intercept_visible_ {b.shape}."
-        )
-    return W, c, b
-
-
-def rbm_sigma(estimator):
-    """Visible standard deviations of a fitted RBM, or None for unit variance.
-
-    Read from ``visible_variance_`` when the estimator has it (a
-    :class:`GaussianRBM` trained with ``learn_variance=True``).
-
-    Parameters
-    ----------
-    estimator : fitted estimator
-
-    Returns
-    -------
-    sigma : ndarray of shape (n_features,) or None
-    """
-    variance = getattr(estimator, "visible_variance_", None)
-    if variance is None or np.all(np.asarray(variance) == 1):
-        return None
-    return np.sqrt(np.asarray(variance, dtype=np.float64))
 
 
 def decoder_activation(estimator):
@@ -145,39 +87,8 @@ def decoder_activation(estimator):
     return units_of(estimator).decoder_activation
 
 
-def unrolled(W, c, b, sigma, tied):
-    """Encoder and decoder weights ``(W_enc, c, W_dec, b)`` of an RBM.
-
-    The encoder computes ``p(h | v) = sigmoid((v / sigma) W^T + c)`` and the
-    decoder the mean ``b + sigma * (h W)``, so with learned visible
-    variances the encoder's weights are ``W / sigma`` and the decoder's
-    ``W * sigma`` (column by column), which one tied matrix cannot hold.
-
-    Parameters
-    ----------
-    W : ndarray of shape (n_components, n_features)
-    c : ndarray of shape (n_components,)
-    b : ndarray of shape (n_features,)
-    sigma : ndarray of shape (n_features,) or None
-    tied : bool
-
-    Returns
-    -------
-    W_enc, c, W_dec, b : ndarray
-    """
-    if sigma is None:
-        return W, c, W, b
-    if tied:
-        raise ValueError(
-            "tied=True needs an RBM with unit visible variance: this one learned "
-            "its visible variances (learn_variance=True), so its encoder (W / "
-            "sigma) and decoder (W * sigma) differ. Use tied=False."
-        )
-    return W / sigma, c, W * sigma, b
-
-
 def stack_layers(layers, n_features):
-    """``(W, c, b, sigma)`` of every fitted layer, checked to chain.
+    """The parameters of every fitted layer, checked to chain.
 
     Parameters
     ----------
@@ -187,17 +98,16 @@ def stack_layers(layers, n_features):
 
     Returns
     -------
-    list of tuple
+    params : list of RBMParameters
     """
-    weights = []
+    params = []
     for position, layer in enumerate(layers):
         try:
-            W, c, b = rbm_weights(layer, n_features)
+            params.append(RBMParameters.of(layer, n_features))
         except ValueError as error:
             raise ValueError(f"Layer {position} of the stack: {error}") from None
-        weights.append((W, c, b, rbm_sigma(layer)))
-        n_features = W.shape[0]
-    return weights
+        n_features = params[-1].W.shape[0]
+    return params
 
 
 def unroll_stack(layers, code_activation=LOGISTIC, out_activation=IDENTITY):
@@ -205,12 +115,9 @@ def unroll_stack(layers, code_activation=LOGISTIC, out_activation=IDENTITY):
 
     Parameters
     ----------
-    layers : list of tuple
-        ``(W, c, b, sigma)`` per RBM, bottom first (:func:`stack_layers`):
-        weights ``(n_components, n_features)``, hidden and visible biases,
-        and the visible standard deviations (None for unit variance or
-        binary visible units). Each RBM's ``n_features`` is the previous
-        one's ``n_components``.
+    layers : list of RBMParameters
+        One per RBM, bottom first (:func:`stack_layers`); each RBM's
+        ``n_features`` is the previous one's ``n_components``.
     code_activation : {"logistic", "identity"}, default="logistic"
         Activation of the top encoder layer (the code).
     out_activation : {"identity", "logistic"}, default="identity"
@@ -227,7 +134,7 @@ def unroll_stack(layers, code_activation=LOGISTIC, out_activation=IDENTITY):
     activations : list of str
         One per layer (:func:`layer_activations`).
     """
-    halves = [unrolled(*layer, tied=False) for layer in layers]
+    halves = [layer.unrolled() for layer in layers]
     coefs = [W_enc.T for W_enc, _, _, _ in halves]
     coefs += [W_dec for _, _, W_dec, _ in reversed(halves)]
     intercepts = [c for _, c, _, _ in halves] + [b for *_, b in reversed(halves)]

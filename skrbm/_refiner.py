@@ -28,16 +28,14 @@ from ._autoencoder import (
     mirrored_sizes,
     random_autoencoder,
     random_layers,
-    rbm_sigma,
-    rbm_weights,
     stack_layers,
     unroll_stack,
-    unrolled,
     weight_order,
 )
 from ._base import OPTIMIZER_CONSTRAINTS, MinibatchMixin, check_hidden, generator_from
 from ._compat import HasMethods, Interval, StrOptions
 from ._kernels import mean_hiddens, mean_visibles, sigmoid
+from ._params import RBMParameters
 from ._training import Step
 
 #: Fitted weights of a single-layer autoencoder (a deep one has
@@ -496,8 +494,8 @@ class AutoencoderRefiner(
                 # the inner RBM saw the same columns: let it check them too
                 self.estimator_.feature_names_in_ = names
             self.out_activation_ = decoder_activation(self.estimator_)
-            W, c, b = rbm_weights(self.estimator_, n_features)
-            weights = unrolled(W, c, b, rbm_sigma(self.estimator_), self.tied)
+            params = RBMParameters.of(self.estimator_, n_features)
+            weights = params.unrolled(self.tied)
         order = weight_order(*weights[0].shape[::-1], X.dtype)
         W_enc, W_dec = (np.array(w, dtype=X.dtype, order=order) for w in weights[::2])
         c, b = (np.array(w, dtype=X.dtype) for w in weights[1::2])

@@ -15,6 +15,7 @@ from skrbm._autoencoder import (
     random_layers,
     unroll_stack,
 )
+from skrbm._params import RBMParameters
 
 
 def _loss(X, coefs, intercepts, activations):
@@ -77,7 +78,7 @@ def test_unrolled_stack_encodes_like_the_rbms_and_mirrors_them():
     W1, c1, b1, s1 = rng.randn(4, 6), rng.randn(4), rng.randn(6), rng.uniform(0.5, 2, 6)
     W2, c2, b2 = rng.randn(3, 4), rng.randn(3), rng.randn(4)
     coefs, intercepts, activations = unroll_stack(
-        [(W1, c1, b1, s1), (W2, c2, b2, None)]
+        [RBMParameters(W1, b1, c1, s1), RBMParameters(W2, b2, c2, None)]
     )
     assert activations == ["logistic", "logistic", "logistic", "identity"]
     X = rng.randn(5, 6)
@@ -90,9 +91,11 @@ def test_unrolled_stack_encodes_like_the_rbms_and_mirrors_them():
     V1 = sig(H2 @ W2 + b2)
     assert_allclose(A[2], V1, rtol=1e-12)
     assert_allclose(A[3], b1 + s1 * (V1 @ W1), rtol=1e-12)
-    _, _, linear = unroll_stack([(W1, c1, b1, s1), (W2, c2, b2, None)], "identity")
+    layers = [RBMParameters(W1, b1, c1, s1), RBMParameters(W2, b2, c2, None)]
+    _, _, linear = unroll_stack(layers, "identity")
     assert linear == ["logistic", "identity", "logistic", "identity"]
-    _, _, binary = unroll_stack([(W2, c2, b2, None)], out_activation="logistic")
+    top = [RBMParameters(W2, b2, c2, None)]
+    _, _, binary = unroll_stack(top, out_activation="logistic")
     assert binary == ["logistic", "logistic"]
 
 
