@@ -29,7 +29,16 @@ OFFSET_RATE = 0.01
 
 
 class Regularizer:
-    """Base class: every point is a no-op unless a subclass overrides it."""
+    """Base class: every point is a no-op unless a subclass overrides it.
+
+    ``points()`` names the points a regulariser acts at: those its class
+    overrides, unless it says otherwise (a weight decay without L1 does
+    nothing after the update).
+    """
+
+    def points(self):
+        """The names of the points this regulariser acts at."""
+        return [p for p in POINTS if _overrides(self, p)]
 
     def prepare(self, variance):
         """Before the step; ``variance`` is its VisibleVariance or None."""
@@ -65,12 +74,18 @@ class WeightDecay(Regularizer):
         if alpha_l1 > 0:
             self.threshold = l1_threshold(learning_rate, alpha_l1, momentum)
 
+    def points(self):
+        return [
+            p
+            for p, on in (("velocity", self.l2), ("after_update", self.threshold))
+            if on
+        ]
+
     def velocity(self, velocities, h0):
         add_l2_gradient(velocities.W, self.W, self.l2, self.scratch)
 
     def after_update(self):
-        if self.threshold:
-            soft_threshold(self.W, self.threshold, self.scratch)
+        soft_threshold(self.W, self.threshold, self.scratch)
 
 
 class Sparsity(Regularizer):
@@ -165,6 +180,10 @@ class VarianceBounds(Regularizer):
         np.clip(self.log_variance, self.low, self.high, out=self.log_variance)
 
 
+#: The points of a step where regularisers act, in the order they come.
+POINTS = ("prepare", "positive", "velocity", "after_update")
+
+
 def _overrides(regularizer, point):
     return getattr(type(regularizer), point) is not getattr(Regularizer, point)
 
@@ -185,8 +204,8 @@ class Regularizers:
     def __init__(self, items):
         self.items = list(items)
         hooks = {
-            point: [getattr(r, point) for r in self.items if _overrides(r, point)]
-            for point in ("prepare", "positive", "velocity", "after_update")
+            point: [getattr(r, point) for r in self.items if point in r.points()]
+            for point in POINTS
         }
         self._prepare, self._positive = hooks["prepare"], hooks["positive"]
         self._velocity, self._after = hooks["velocity"], hooks["after_update"]
