@@ -18,7 +18,7 @@ and with :class:`~sklearn.decomposition.PCA` with k components.
 
 To keep the documentation build fast this is one seed and 200 fine-tuning
 epochs; :ref:`refinement` reports three seeds, three code sizes and up to
-2000 epochs (``docs/user_guide/deep_check.py``).
+2000 epochs (``experiments/deep_check.py``).
 """
 
 # %%

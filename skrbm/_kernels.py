@@ -1,5 +1,8 @@
 """Pure numerical kernels shared by the skrbm estimators.
 
+The pieces of the CD step (:mod:`skrbm._cd`) and of the autoencoders'
+backprop (:mod:`skrbm._autoencoder`): hidden activations, Bernoulli draws,
+the weight statistics, the momentum update, the regularisers' arithmetic.
 Every function here takes arrays and returns arrays. Functions that sit in a
 training loop write into caller-provided buffers (``out=`` and workspace
 arguments) so that one minibatch step allocates nothing; the same functions
