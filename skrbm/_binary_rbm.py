@@ -290,7 +290,6 @@ class BinaryRBM(BaseRBM):
     (200,)
     """
 
-    _binary_visibles = True
     _units = BINARY
     _auto_learning_rates = (0.01, 0.01)
 

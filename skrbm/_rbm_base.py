@@ -3,7 +3,7 @@
 :class:`BaseRBM` trains an RBM with binary hidden units by CD-k or PCD with
 momentum, weight decay (L1 by a proximal step), sparsity, selectivity,
 centering and early stopping, and gives it scikit-learn's transformer
-methods. A subclass says what its visible units are (``_binary_visibles``)
+methods. A subclass says what its visible units are (``_units``)
 and may add parameters: :class:`~skrbm.GaussianRBM` adds learned visible
 variances, which the step and the methods here honour through
 ``_log_variance`` (None without them, always None for
@@ -93,13 +93,11 @@ class BaseRBM(
 ):
     """Base class of the RBMs with binary hidden units; not for direct use.
 
-    Subclasses set ``_binary_visibles`` and ``_auto_learning_rates`` and
+    Subclasses set ``_units`` and ``_auto_learning_rates`` and
     provide ``_initial_visible_bias(X)``. The parameters are documented on
     :class:`~skrbm.GaussianRBM` and :class:`~skrbm.BinaryRBM`.
     """
 
-    #: Whether the visible units are binary (sigmoid) instead of Gaussian.
-    _binary_visibles: ClassVar[bool] = False
     #: The kind of visible unit (:mod:`skrbm._units`).
     _units: ClassVar[VisibleUnits] = GAUSSIAN
     #: ``learning_rate="auto"``: the rate for CD and for PCD.
@@ -377,9 +375,8 @@ class BaseRBM(
         """The data's base distribution (models of 0.2: the model's own)."""
         base = getattr(self, "_tempering_base", None)
         if base is None:
-            base = [self.intercept_visible_]
-            if self._units.name == "gaussian":
-                base.append(self.visible_variance_)
+            variance = getattr(self, "visible_variance_", None)
+            base = self._units.model_base(self.intercept_visible_, variance)
         return tuple(np.asarray(a, dtype=dtype) for a in base)
 
     def _regularizers(self, ws, update, variance):

@@ -248,6 +248,11 @@ class GaussianUnits(VisibleUnits):
         return X.mean(axis=0), np.maximum(variance, np.finfo(X.dtype).tiny)
 
     @staticmethod
+    def model_base(b, variance):
+        """A tempering base from a model alone: ``N(b, diag(variance))``."""
+        return b, np.ones_like(b) if variance is None else variance
+
+    @staticmethod
     def base_in_units(base, inv_sigma):
         """The base in the units ``v / sigma`` of learned variances."""
         mean, variance = base
@@ -363,6 +368,11 @@ class BinaryUnits(VisibleUnits):
         """``(logit,)`` of each feature's mean, clipped to ``[0.001, 0.999]``."""
         rate = np.clip(X.mean(axis=0), 0.001, 0.999)
         return (np.log(rate / (1 - rate)),)
+
+    @staticmethod
+    def model_base(b, variance):
+        """A tempering base from a model alone: ``Bernoulli(sigmoid(b))``."""
+        return (b,)
 
     @staticmethod
     def base_in_units(base, inv_sigma):

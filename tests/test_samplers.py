@@ -146,3 +146,20 @@ def test_exact_statistics_match_exact_samples(units):
     assert vh.shape == (5, 6)
     assert h.shape == (6,)
     assert np.all((h >= 0) & (h <= 1))
+
+
+@pytest.mark.parametrize("Estimator", [GaussianRBM, BinaryRBM])
+def test_a_model_without_a_data_base_tempers_towards_its_own_biases(Estimator):
+    # models fitted before skrbm kept the data's statistics (0.2) have none
+    X = np.random.RandomState(0).standard_normal((200, 6))
+    if Estimator is BinaryRBM:
+        X = (X > 0).astype(float)
+    rbm = Estimator(4, n_iter=2, random_state=0).fit(X)
+    del rbm._tempering_base
+    base = rbm._base_of_tempering(np.float64)
+    assert_array_equal(base[0], rbm.intercept_visible_)
+    if Estimator is GaussianRBM:
+        assert_array_equal(base[1], np.ones(6))
+    rbm.set_params(sampler="pt", n_temperatures=3).partial_fit(X)
+    assert np.all(np.isfinite(rbm.components_))
+    assert rbm.swap_rates_.shape == (2,)
