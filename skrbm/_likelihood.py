@@ -46,6 +46,8 @@ from sklearn.utils import check_random_state, check_scalar
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._base import FLOAT_DTYPES, generator_from
+from ._jacobian import SKIP as JACOBIAN_SKIP
+from ._jacobian import log_abs_det_jacobian
 from ._params import RBMParameters
 from ._rbm_base import BaseRBM
 from ._refiner import AutoencoderRefiner
@@ -427,31 +429,45 @@ _REFINER_HAS_NO_DENSITY = (
 )
 
 
-def density_model(estimator, X=None):
-    """The RBM whose density ``estimator`` is, and ``X`` in that RBM's units.
+def density_model(estimator, X=None, *, jacobian=False):
+    """The RBM whose density ``estimator`` is, ``X`` in its units, the Jacobian.
 
     A :class:`~sklearn.pipeline.Pipeline` gives its last step, which must be
-    an RBM, and ``X`` transformed by the steps before it (no Jacobian); any
-    other estimator is returned as it is, with ``X``.
+    an RBM, ``X`` transformed by the steps before it, and, with
+    ``jacobian=True``, the sum of those steps' ``log|det J|``
+    (:func:`skrbm._jacobian.log_abs_det_jacobian`), so that
+    ``log p(x) = log p_rbm(T(x)) + log_det``. Any other estimator is
+    returned as it is, with ``X`` and 0.
 
     Parameters
     ----------
     estimator : estimator or Pipeline
     X : array-like of shape (n_samples, n_features), optional
+    jacobian : bool, default=False
+        Whether to compute the preprocessing steps' log-Jacobian; each
+        must then be a step it knows, and the RBM must have Gaussian
+        visible units when there are any.
 
     Returns
     -------
     rbm : estimator
     X : array-like or None
+    log_det : float
+        0.0 when ``jacobian=False`` or there is nothing before the RBM.
 
     Raises
     ------
     TypeError
         If the pipeline's last step is not a GaussianRBM, BinaryRBM or
-        BernoulliRBM.
+        BernoulliRBM, or, with ``jacobian=True``, a step before it has no
+        known Jacobian.
+    ValueError
+        With ``jacobian=True``: a step that drops dimensions or is not
+        invertible, or an RBM with binary visible units behind
+        preprocessing.
     """
     if not isinstance(estimator, Pipeline):
-        return estimator, X
+        return estimator, X, 0.0
     name, rbm = estimator.steps[-1]
     if not isinstance(rbm, (BaseRBM, BernoulliRBM)):
         refiner = isinstance(rbm, AutoencoderRefiner)
@@ -460,9 +476,28 @@ def density_model(estimator, X=None):
             f"BinaryRBM or BernoulliRBM); its last step {name!r} is "
             f"{type(rbm).__name__}. " + (_REFINER_HAS_NO_DENSITY if refiner else "")
         )
+    log_det = 0.0
+    if jacobian:
+        steps = [
+            (step_name, step)
+            for step_name, step in estimator.steps[:-1]
+            if not (step is None or (isinstance(step, str) and step == "passthrough"))
+        ]
+        if steps and units_of(rbm).name != GAUSSIAN.name:
+            step_name, step = steps[0]
+            raise ValueError(
+                f"The last step {name!r} ({type(rbm).__name__}) has binary visible "
+                "units: its likelihood is the probability of a binary vector, not "
+                "a density, so the steps before it, starting with step "
+                f"{step_name!r} ({type(step).__name__}), have no Jacobian to add "
+                "to it. " + JACOBIAN_SKIP
+            )
+        log_det = sum(
+            log_abs_det_jacobian(step, step_name) for step_name, step in steps
+        )
     if X is not None and len(estimator) > 1:
         X = estimator[:-1].transform(X)
-    return rbm, X
+    return rbm, X, float(log_det)
 
 
 class DensityModel(NamedTuple):
@@ -551,9 +586,16 @@ def compute_log_partition(estimator, method, n_temperatures, n_chains, random_st
     return result
 
 
-def log_likelihood_of(estimator, X, method, log_partition, random_state):
-    """Body of :func:`skrbm.metrics.log_likelihood`."""
-    rbm, X = density_model(estimator, X)
+def log_likelihood_of(estimator, X, method, log_partition, random_state, jacobian=True):
+    """Body of :func:`skrbm.metrics.log_likelihood` and its scorer.
+
+    For a pipeline with ``jacobian=True``, in the units of ``X``: the RBM's
+    log-density of the transformed ``X`` plus the preprocessing's
+    log-Jacobian (:func:`density_model`).
+    """
+    if not isinstance(jacobian, (bool, np.bool_)):
+        raise TypeError(f"jacobian must be True or False; got {jacobian!r}.")
+    rbm, X, log_det = density_model(estimator, X, jacobian=bool(jacobian))
     params, units = _model_parameters(rbm)
     X = validate_data(rbm, X, reset=False, dtype=FLOAT_DTYPES)
     if log_partition is None:
@@ -567,7 +609,7 @@ def log_likelihood_of(estimator, X, method, log_partition, random_state):
             "log_partition must be the result of skrbm.metrics.log_partition or a "
             f"number; got {type(log_partition).__name__}."
         )
-    return log_unnormalized(X, *params, units) - log_partition
+    return log_unnormalized(X, *params, units) - log_partition + log_det
 
 
 def gibbs_samples(rbm, n_samples, n_steps, thin, init, random_state):

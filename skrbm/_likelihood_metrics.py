@@ -139,7 +139,9 @@ def log_partition(
     return compute_log_partition(rbm, method, n_temperatures, n_chains, random_state)
 
 
-def log_likelihood(rbm, X, *, method="auto", log_partition=None, random_state=None):
+def log_likelihood(
+    rbm, X, *, method="auto", log_partition=None, random_state=None, jacobian=True
+):
     """Log-likelihood of each sample under a fitted RBM, in nats.
 
     ``log p(v) = -F(v) - log Z``, with ``F`` the free energy
@@ -153,7 +155,8 @@ def log_likelihood(rbm, X, *, method="auto", log_partition=None, random_state=No
         A fitted RBM, or a fitted pipeline ending in one.
     X : array-like of shape (n_samples, n_features)
         Data, in the units the RBM was trained on; for a pipeline, as given
-        to the pipeline (the steps before the RBM transform it).
+        to the pipeline (the steps before the RBM transform it, and the
+        result is in the units of ``X``: see ``jacobian``).
     method : {"auto", "exact", "ais"}, default="auto"
         How to compute ``log Z`` when ``log_partition`` is not given, with
         the default AIS settings of :func:`log_partition` (and its cache
@@ -163,6 +166,14 @@ def log_likelihood(rbm, X, *, method="auto", log_partition=None, random_state=No
         ``result.upper`` for a conservative log-likelihood.
     random_state : int, RandomState instance or None, default=None
         Seeds AIS when it is used.
+    jacobian : bool, default=True
+        For a pipeline: add the log-Jacobian of the steps before the RBM,
+        so that the result is the density of ``X`` in its own units,
+        comparable across preprocessings and with other density models of
+        ``X`` (Notes). Steps without a known Jacobian are then refused.
+        False gives the density of what the RBM sees, the transformed
+        ``X``, after any transformer (the behaviour of skrbm 0.2). Ignored
+        for a bare RBM.
 
     Returns
     -------
@@ -173,14 +184,44 @@ def log_likelihood(rbm, X, *, method="auto", log_partition=None, random_state=No
     --------
     log_likelihood_scorer : The mean of it, as a scorer for model selection.
 
+    Raises
+    ------
+    TypeError
+        If a pipeline's last step is not an RBM or, with ``jacobian=True``,
+        a step before it has no known Jacobian (the message names it).
+    ValueError
+        With ``jacobian=True``: a step that drops dimensions or is not
+        invertible (PCA keeping fewer components than features,
+        :class:`~skrbm.ZCAWhitening` with ``remove_mean=True``, a scaler
+        with ``clip=True``), or an RBM with binary visible units behind
+        preprocessing (a probability of binary vectors has no Jacobian).
+
     Notes
     -----
     This is a density: its value depends on the units of ``X``. For a
-    pipeline it is the density of what the RBM sees, the output of the
-    steps before it; no Jacobian of those steps is added. For data
-    standardized by a :class:`~sklearn.preprocessing.StandardScaler`, the
-    log-likelihood of the original data is this minus
-    ``np.sum(np.log(scaler.scale_))`` (the log-Jacobian of the scaling).
+    pipeline ``T`` followed by an RBM it is, by default, the density of
+    ``X`` itself, by the change of variables
+
+    ``log p(x) = log p_rbm(T(x)) + log|det J_T|``
+
+    summed over the steps before the RBM. Their Jacobians are constant
+    for the affine steps skrbm knows:
+    :class:`~sklearn.preprocessing.StandardScaler` and
+    :class:`~sklearn.preprocessing.RobustScaler` add
+    ``-sum(log(scale_))``, :class:`~sklearn.preprocessing.MinMaxScaler`
+    ``sum(log(scale_))`` and :class:`~sklearn.preprocessing.MaxAbsScaler`
+    ``-sum(log(scale_))`` (both with ``clip=False``);
+    :class:`~sklearn.decomposition.PCA` keeping every component adds 0,
+    or ``-0.5 * sum(log(explained_variance_))`` with ``whiten=True``;
+    :class:`~skrbm.ZCAWhitening` with ``remove_mean=False`` adds
+    ``log|det whitening_|`` ``= -0.5 * sum(log(explained_variance_ +
+    regularization_))``; ``"passthrough"`` adds 0. A step that drops
+    dimensions leaves a density on a subspace, which has no Jacobian to
+    the space of ``X``, and a non-linear step (``Binarizer``,
+    ``FunctionTransformer``) has no constant one: both are refused, and so
+    is preprocessing in front of binary visible units, whose likelihood is
+    a probability, not a density. ``jacobian=False`` skips the Jacobian
+    and accepts any transformer.
 
     Examples
     --------
@@ -198,11 +239,27 @@ def log_likelihood(rbm, X, *, method="auto", log_partition=None, random_state=No
 
     >>> round(float(scores.mean()), 1)
     -22.2
+
+    Behind a scaler the likelihood is still that of ``X``; without the
+    Jacobian it is that of the scaled data, here about ``log(3)`` nats higher
+    per feature:
+
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> pipe = make_pipeline(
+    ...     StandardScaler(), GaussianRBM(n_components=8, n_iter=5, random_state=0)
+    ... ).fit(3 * X)
+    >>> in_x = log_likelihood(pipe, 3 * X)
+    >>> scaled = log_likelihood(pipe, 3 * X, jacobian=False)
+    >>> bool(np.allclose(scaled - in_x, np.log(pipe[0].scale_).sum()))
+    True
     """
-    return log_likelihood_of(rbm, X, method, log_partition, random_state)
+    return log_likelihood_of(rbm, X, method, log_partition, random_state, jacobian)
 
 
-def log_likelihood_scorer(estimator, X, y=None, *, method="auto", random_state=0):
+def log_likelihood_scorer(
+    estimator, X, y=None, *, method="auto", random_state=0, jacobian=True
+):
     """Mean log-likelihood per sample, as a scorer for model selection.
 
     Usable as ``GridSearchCV(scoring=log_likelihood_scorer)``. For a
@@ -230,6 +287,12 @@ def log_likelihood_scorer(estimator, X, y=None, *, method="auto", random_state=0
     random_state : int, RandomState instance or None, default=0
         Seeds AIS; fixed by default so that the scores are reproducible
         (and cached).
+    jacobian : bool, default=True
+        For a pipeline, score the density of ``X`` in its own units (the
+        RBM's plus the log-Jacobian of the steps before it, as in
+        :func:`log_likelihood`), so that candidates with different
+        preprocessing compare fairly. ``False`` scores the density of the
+        transformed data (skrbm 0.2), for any transformer.
 
     Returns
     -------
@@ -239,10 +302,14 @@ def log_likelihood_scorer(estimator, X, y=None, *, method="auto", random_state=0
 
     Notes
     -----
-    The likelihood is in the units the RBM sees: after a
-    :class:`~sklearn.preprocessing.StandardScaler`, in standardized units.
-    Candidates that share the scaler compare fairly; to compare across
-    scalers, subtract ``np.sum(np.log(scaler.scale_))`` from each score.
+    The likelihood is in the units of ``X`` by default, so a grid over the
+    preprocessing (``{"prep": [StandardScaler(),
+    ZCAWhitening(remove_mean=False)]}``) picks by the density of the same
+    data. A step without a known Jacobian raises an error (see
+    :func:`log_likelihood`), which ``GridSearchCV`` reports through its
+    ``error_score``; bind ``jacobian=False`` with :func:`functools.partial`
+    to score such pipelines in the units the RBM sees, where only
+    candidates that share the preprocessing compare fairly.
 
     Examples
     --------
@@ -260,5 +327,5 @@ def log_likelihood_scorer(estimator, X, y=None, *, method="auto", random_state=0
     >>> search.best_params_
     {'n_components': 4}
     """
-    scores = log_likelihood_of(estimator, X, method, None, random_state)
+    scores = log_likelihood_of(estimator, X, method, None, random_state, jacobian)
     return float(np.mean(scores))

@@ -207,7 +207,9 @@ def test_scaler_jacobian_gives_the_density_of_raw_data():
     pipe = make_pipeline(StandardScaler(), GaussianRBM(2, n_iter=2, random_state=0))
     scaler, rbm = pipe.fit(X).steps[0][1], pipe[-1]
     rbm.components_[:] = 0
-    raw = log_likelihood_scorer(pipe, X) - np.sum(np.log(scaler.scale_))
+    raw = log_likelihood_scorer(pipe, X)  # the Jacobian is added by default
+    scaled = log_likelihood_scorer(pipe, X, jacobian=False)
+    assert raw == pytest.approx(scaled - np.sum(np.log(scaler.scale_)), rel=1e-12)
     mean = scaler.mean_ + scaler.scale_ * rbm.intercept_visible_
     gaussian = multivariate_normal(mean, np.diag(scaler.scale_**2))
     assert raw == pytest.approx(gaussian.logpdf(X).mean(), rel=1e-10)
@@ -218,7 +220,8 @@ def test_scorer_applies_the_pipeline_transforms(patches):
     pipe = make_pipeline(StandardScaler(), GaussianRBM(8, n_iter=5, random_state=0))
     pipe.fit(X)
     expected = pipe[-1].log_likelihood(pipe[0].transform(X)).mean()
-    assert log_likelihood_scorer(pipe, X) == pytest.approx(expected, rel=1e-12)
+    scored = log_likelihood_scorer(pipe, X, jacobian=False)
+    assert scored == pytest.approx(expected, rel=1e-12)
 
 
 def test_scorer_selects_in_grid_search(patches):
@@ -357,8 +360,12 @@ def test_log_likelihood_of_a_pipeline_is_its_rbms_on_transformed_data(kind):
     pipe = PIPELINES[kind]().fit(X)
     X_test = binary_data(seed=1)
     expected = log_likelihood(pipe[-1], pipe[0].transform(X_test))
-    np.testing.assert_array_equal(log_likelihood(pipe, X_test), expected)
-    assert log_likelihood_scorer(pipe, X_test) == pytest.approx(expected.mean())
+    # without the Jacobian (tests/test_likelihood_jacobian.py has it)
+    np.testing.assert_array_equal(
+        log_likelihood(pipe, X_test, jacobian=False), expected
+    )
+    scored = log_likelihood_scorer(pipe, X_test, jacobian=False)
+    assert scored == pytest.approx(expected.mean())
 
 
 def test_log_likelihood_of_a_one_step_pipeline_takes_x_as_it_is(X_small):
