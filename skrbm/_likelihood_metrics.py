@@ -180,10 +180,6 @@ def log_likelihood(
     log_likelihood : ndarray of shape (n_samples,)
         Float64, whatever the dtype of ``X``.
 
-    See Also
-    --------
-    log_likelihood_scorer : The mean of it, as a scorer for model selection.
-
     Raises
     ------
     TypeError
@@ -195,6 +191,10 @@ def log_likelihood(
         :class:`~skrbm.ZCAWhitening` with ``remove_mean=True``, a scaler
         with ``clip=True``), or an RBM with binary visible units behind
         preprocessing (a probability of binary vectors has no Jacobian).
+
+    See Also
+    --------
+    log_likelihood_scorer : The mean of it, as a scorer for model selection.
 
     Notes
     -----
