@@ -76,6 +76,7 @@ def main():
     parser.set_defaults(epochs=2, repeats=5)
     parser.add_argument("--temperatures", type=int, default=10)
     parser.add_argument("--shapes", nargs="*", help="e.g. 784x500x100")
+    parser.add_argument("--dtypes", nargs="+", default=["float32", "float64"])
     args = parser.parse_args()
     shapes = SHAPES
     if args.shapes:
@@ -87,7 +88,7 @@ def main():
     rows = [
         run_shape(shape, dtype, args.temperatures, args)
         for shape in shapes
-        for dtype in (np.float32, np.float64)
+        for dtype in args.dtypes
     ]
     headers = ["shape", "dtype", "PCD ms/epoch", "PT ms/epoch", "PT / PCD"]
     headers += ["per temperature", "extra temperature"]
