@@ -83,6 +83,12 @@ MODELS = {
         300,
         SEEDS,
     ),
+    "PCA whitening, pushed, parallel tempering, 20 hidden": (
+        lambda: PCA(whiten=True),
+        {"n_components": 20, "sampler": "pt", **PUSHED},
+        300,
+        SEEDS,
+    ),
     "ZCA whitening (epsilon 0.1), pushed, CD-1, 20 hidden": (
         lambda: ZCAWhitening(remove_mean=False),
         {"n_components": 20, **PUSHED},
