@@ -264,8 +264,7 @@ class BaseRBM(
         self._offsets = None
         if self.centering:
             self._offsets = self._initial_offsets(X)
-        self.__dict__.pop("h_samples_", None)
-        self._chains(dtype)
+        self.__dict__.pop("h_samples_", None)  # _make_step makes new chains
         self._tempering_base = [
             np.asarray(a, dtype=dtype)
             for a in self._units.tempering_base(sample_rows(X))
@@ -290,9 +289,9 @@ class BaseRBM(
 
     def _make_step(self, dtype):
         W, c, b, *_ = self._params
-        ws = CDWorkspace(
-            self.batch_size, W.shape[1], W.shape[0], self._n_chains(dtype), dtype
-        )
+        sampler = self._sampler(dtype)
+        n_rows = sampler.n_rows(self.batch_size)
+        ws = CDWorkspace(self.batch_size, W.shape[1], W.shape[0], n_rows, dtype)
         v_W, v_c, v_b, *v_z = self._velocities
         update = Momentum(
             Gradient(W=v_W, b=v_b, c=v_c), self._learning_rate(), self._momentum()
@@ -303,7 +302,6 @@ class BaseRBM(
                 *(np.empty_like(b) for _ in range(4)), v_z[0], self.variance_rate
             )
             b_unit = np.empty_like(b)
-        sampler = self._sampler(dtype)
         regularizers = Regularizers(self._regularizers(ws, update, variance))
         rng, units, z = self._rng, self._units, self._log_variance
 
@@ -356,20 +354,16 @@ class BaseRBM(
         self.h_samples_ = chains
         return chains
 
-    def _n_chains(self, dtype):
-        chains = self._chains(dtype)
-        return None if chains is None else chains.shape[-2]
-
     def _sampler(self, dtype):
         """The negative phase's sampler (:mod:`skrbm._samplers`)."""
-        name = self._sampler_name()
+        name, chains = self._sampler_name(), self._chains(dtype)
         if name == "cd":
             return ContrastiveDivergence(self.cd_steps)
         if name == "pcd":
-            return PersistentChains(self.h_samples_, self.cd_steps)
+            return PersistentChains(chains, self.cd_steps)
         self.swap_rates_ = np.zeros(self.n_temperatures - 1)
         base = self._base_of_tempering(dtype)
-        return ParallelTempering(self.h_samples_, base, self.swap_rates_, self.cd_steps)
+        return ParallelTempering(chains, base, self.swap_rates_, self.cd_steps)
 
     def _base_of_tempering(self, dtype):
         """The data's base distribution (models of 0.2: the model's own)."""

@@ -65,13 +65,13 @@ def check_exact_size(n_components):
         )
 
 
-def bernoulli(P, rng, dtype=None):
+def bernoulli(P, rng):
     """Binary states drawn with probabilities ``P`` (a new array).
 
-    The uniforms have the dtype ``dtype`` (that of ``P`` by default); see
-    :func:`skrbm._kernels.sample_bernoulli`.
+    The uniforms have the dtype of ``P``: numpy's stream, as
+    ``rng.random(P.shape, P.dtype)`` (:func:`skrbm._kernels.sample_bernoulli`).
     """
-    uniform = np.empty(P.shape, dtype=P.dtype if dtype is None else dtype)
+    uniform = np.empty(P.shape, dtype=P.dtype)
     return sample_bernoulli(P, rng, np.empty_like(P), uniform, coarse=False)
 
 
