@@ -1,0 +1,186 @@
+"""Edge filters on photos the recipe never saw: GRBM, FastICA and sparse coding.
+
+The edge recipe (:func:`skrbm.edges.edges_recipe`) is tuned on some photos
+only; this script asks whether the recipe, held fixed, still makes a
+:class:`~skrbm.GaussianRBM` learn Gabor-like filters on other photos, and
+how that share compares with the classic edge-filter learners on their own
+standard preprocessing.
+
+**Photos** (the protocol of ``experiments/density_protocol.py``, whose
+``load_photo`` gives grey photos in [0, 1]):
+
+* ``tuning``: scikit-learn's ``china`` and ``flower`` and scikit-image's
+  ``camera``, ``coffee`` and ``brick``; the recipe is tuned on these only;
+* ``kept-aside``: scikit-image's ``rocket`` and ``grass``, never tuned on;
+* ``evaluation``: ``astronaut``, ``chelsea``, ``coins``, ``moon``,
+  ``gravel`` and ``motorcycle`` (the left image of ``stereo_motorcycle``).
+
+**What a group's share means.** For each photo group and seed, every model
+is trained on ``n_patches`` (the recipe's, 20000) 8x8 patches of that
+group's photos, the same number from each photo at uniformly random
+places (``numpy.random.default_rng(seed)``); the row gives the share of
+that model's filters that :func:`skrbm.metrics.gabor_fraction` calls
+Gabor-like. The recipe is the same for every group: "held out" means that
+the *recipe* never saw the kept-aside and evaluation photos, not that a
+model trained on one group is scored on another (filters have no
+held-out score).
+
+**Models**, each on its own standard preprocessing:
+
+* ``GRBM``: :func:`skrbm.edges.make_edges_pipeline` with the recipe (ZCA
+  whitening, per-patch scaling if the recipe has it, the GaussianRBM),
+  fitted on the raw patches with one BLAS thread; its ``components_`` are
+  scored;
+* ``FastICA``: :class:`sklearn.decomposition.FastICA` with 63 components
+  and ``whiten="unit-variance"`` on the mean-removed pixel patches (each
+  patch's own mean subtracted, which leaves 63 dimensions); its unmixing
+  filters ``components_`` (in pixel space, whitening included) are scored;
+* ``sparse coding``: :class:`sklearn.decomposition.MiniBatchDictionaryLearning`
+  with 64 atoms (``alpha=1``, ``batch_size=200``, 20 passes) on the
+  preprocessing of scikit-learn's image-denoising example: the mean patch
+  subtracted, then every pixel scaled to unit standard deviation; its atoms
+  are scored.
+
+The columns ``fit s`` are the seconds of fitting (preprocessing included,
+Gabor fits not), on a 2-core machine shared with other jobs. ``GRBM/ICA``
+is the ratio of the mean shares.
+
+``--set KEY=VALUE`` changes one setting of the recipe (``epsilon=0.01``,
+``patch_rms=None``, ``rbm.n_components=200``, ...) for sweeps;
+``--groups`` and ``--models`` restrict the run (tune with ``--groups
+tuning``). Run from the repository root, with scikit-image installed, on a
+shared machine with::
+
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 nice -n 5 \\
+        python experiments/edges_heldout.py [--seeds 0 1 2]
+        [--groups tuning kept-aside evaluation] [--models grbm ica sc]
+        [--set KEY=VALUE ...]
+
+About 10 minutes for the full table.
+"""
+
+import argparse
+import ast
+import copy
+import time
+import warnings
+
+import numpy as np
+from density_protocol import EVALUATION, HELD_ASIDE, TRAINING, load_photo
+from sklearn.decomposition import FastICA, MiniBatchDictionaryLearning
+
+from skrbm._training import one_blas_thread
+from skrbm.edges import edges_recipe, make_edges_pipeline
+from skrbm.metrics import gabor_fraction
+
+GROUPS = {"tuning": TRAINING, "kept-aside": HELD_ASIDE, "evaluation": EVALUATION}
+MODELS = ("grbm", "ica", "sc")
+LABELS = {"grbm": "GRBM", "ica": "FastICA", "sc": "sparse coding"}
+
+
+def group_patches(names, n_patches, size, seed):
+    """``n_patches`` flattened patches, equal shares from the photos ``names``."""
+    rng = np.random.default_rng(seed)
+    counts = np.diff(np.linspace(0, n_patches, len(names) + 1).round().astype(int))
+    parts = []
+    for name, k in zip(names, counts, strict=True):
+        image = load_photo(name)
+        top = rng.integers(image.shape[0] - size + 1, size=k)
+        left = rng.integers(image.shape[1] - size + 1, size=k)
+        rows = top[:, None, None] + np.arange(size)[None, :, None]
+        cols = left[:, None, None] + np.arange(size)[None, None, :]
+        parts.append(image[rows, cols].reshape(k, size * size))
+    X = np.vstack(parts)
+    return X[rng.permutation(len(X))]
+
+
+def fit_grbm(X, recipe, seed):
+    pipeline = make_edges_pipeline(recipe, random_state=seed)
+    with one_blas_thread():
+        pipeline.fit(X.astype(np.float32))
+    return pipeline["rbm"].components_
+
+
+def fit_ica(X, seed):
+    X = X - X.mean(axis=1, keepdims=True)
+    n = X.shape[1] - 1
+    ica = FastICA(n, whiten="unit-variance", max_iter=1000, random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ica.fit(X)
+    return ica.components_
+
+
+def fit_sparse_coding(X, seed):
+    X = X - X.mean(axis=0)
+    X /= X.std(axis=0)
+    dico = MiniBatchDictionaryLearning(
+        n_components=64, alpha=1.0, batch_size=200, max_iter=20, random_state=seed
+    )
+    dico.fit(X)
+    return dico.components_
+
+
+def run(model, X, recipe, seed):
+    """Share of Gabor-like filters of one fit, and its seconds."""
+    start = time.perf_counter()
+    if model == "grbm":
+        components = fit_grbm(X, recipe, seed)
+    elif model == "ica":
+        components = fit_ica(X, seed)
+    else:
+        components = fit_sparse_coding(X, seed)
+    seconds = time.perf_counter() - start
+    size = recipe["patch_size"]
+    return gabor_fraction(components, (size, size)), seconds
+
+
+def set_recipe(recipe, items):
+    """``recipe`` with ``KEY=VALUE`` changes (``rbm.KEY`` for the RBM's)."""
+    recipe = copy.deepcopy(recipe)
+    for item in items:
+        key, value = item.split("=", 1)
+        value = ast.literal_eval(value)
+        if key.startswith("rbm."):
+            recipe["rbm"][key[4:]] = value
+        else:
+            recipe[key] = value
+    return recipe
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--groups", nargs="+", choices=list(GROUPS), default=None)
+    parser.add_argument("--models", nargs="+", choices=MODELS, default=list(MODELS))
+    parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE")
+    args = parser.parse_args(argv)
+    recipe = set_recipe(edges_recipe(), args.set)
+    print("recipe:", recipe, flush=True)
+    groups = args.groups or list(GROUPS)
+    seeds = " ".join(f"{s:>5d}" for s in args.seeds)
+    print(f"{'group':11s} {'model':14s} {seeds}  {'mean':>5s} {'fit s':>6s}")
+    for group in groups:
+        shares = {}
+        for model in args.models:
+            fractions, seconds = [], []
+            for seed in args.seeds:
+                X = group_patches(
+                    GROUPS[group], recipe["n_patches"], recipe["patch_size"], seed
+                )
+                fraction, sec = run(model, X, recipe, seed)
+                fractions.append(fraction)
+                seconds.append(sec)
+            shares[model] = np.mean(fractions)
+            cells = " ".join(f"{f:5.2f}" for f in fractions)
+            print(
+                f"{group:11s} {LABELS[model]:14s} {cells}  {shares[model]:5.2f} "
+                f"{np.mean(seconds):6.1f}",
+                flush=True,
+            )
+        if "grbm" in shares and "ica" in shares:
+            print(f"{group:11s} GRBM/ICA {shares['grbm'] / shares['ica']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
