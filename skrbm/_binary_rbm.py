@@ -148,10 +148,10 @@ class BinaryRBM(BaseRBM):
         Number of Gibbs steps ``k`` in the negative phase.
     persistent : bool, default=False
         Use ``batch_size`` persistent chains (PCD), kept in ``h_samples_``.
-    sampler : {"auto", "cd", "pcd", "pt"}, default="auto"
+    sampler : {"auto", "cd", "pcd", "pt", "noise"}, default="auto"
         The negative phase, as in :class:`GaussianRBM`; parallel
-        tempering's hottest chains sample independent Bernoulli units with
-        the training data's means.
+        tempering's hottest chains and the noise-started chains sample
+        independent Bernoulli units with the training data's means.
     n_temperatures : int, default=10
         Number of temperatures of ``sampler="pt"``, at least 2.
     sparsity_target : float or None, default=None
@@ -172,8 +172,16 @@ class BinaryRBM(BaseRBM):
         identity.
     init_scale : float, default=0.01
         Scale of the initial weights.
-    hidden_bias_init : float, default=0.0
-        Initial hidden bias.
+    hidden_bias_init : float or "component", default=0.0
+        Initial hidden bias; "component" as in :class:`GaussianRBM`: the
+        state with one unit on starts with 0.01 times the weight in
+        ``p(h)`` of the state with all units off.
+    visible_bias_rate, hidden_bias_rate : float, default=1.0
+        Learning rates of the biases as multiples of ``learning_rate``, as
+        in :class:`GaussianRBM` (0 keeps a bias fixed).
+    max_update_norm : float or None, default=None
+        Cap on the norm of each hidden unit's weight update, as in
+        :class:`GaussianRBM`.
     early_stopping : bool, default=False
         Stop when the validation score (minus the reconstruction MSE) of a
         held-out ``validation_fraction`` stops improving, as in

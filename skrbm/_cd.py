@@ -69,11 +69,15 @@ class Momentum(NamedTuple):
     ----------
     velocities : Gradient
     learning_rate, momentum : float
+    bias_rates : tuple of float, default=(1.0, 1.0)
+        Factors of the learning rate for the visible and the hidden biases
+        (0 keeps a bias fixed).
     """
 
     velocities: Gradient
     learning_rate: float
     momentum: float
+    bias_rates: tuple = (1.0, 1.0)
 
 
 def positive_phase(views, model, rng):
@@ -122,6 +126,9 @@ def statistics(views, model, offsets, ws, update):
     else:
         args = views.h0, views.v0, views.h_neg, views.v_neg, velocities.W
         split_statistics(*args, ws.scratch_W, update.learning_rate, beta)
+    for g, rate in zip((grad.b, grad.c), update.bias_rates, strict=True):
+        if rate != 1.0:
+            g *= rate
     accumulate(velocities.b, grad.b, beta)
     accumulate(velocities.c, grad.c, beta)
 

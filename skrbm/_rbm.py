@@ -121,18 +121,22 @@ class GaussianRBM(BaseRBM):
         Use persistent chains (PCD, Tieleman 2008). ``batch_size`` chains
         are kept in ``h_samples_`` across minibatches, epochs and
         :meth:`partial_fit` calls.
-    sampler : {"auto", "cd", "pcd", "pt"}, default="auto"
-        The negative phase: contrastive divergence, persistent chains, or
-        parallel tempering (Desjardins et al. 2010; Cho, Raiko and Ilin
-        2010): ``n_temperatures`` sets of ``batch_size`` persistent chains
-        at inverse temperatures evenly spaced from 0 to 1, the hottest
-        sampling a Gaussian with the training data's mean and variance, the
-        coldest the model; after each Gibbs step every pair of
-        neighbouring temperatures proposes to swap states, and the
-        statistics come from the coldest chains. "auto" follows
-        ``persistent`` ("pcd" if True, else "cd"); "cd" with
-        ``persistent=True`` is refused. "pcd" and "pt" take PCD's
-        ``learning_rate="auto"`` and ``momentum="auto"``.
+    sampler : {"auto", "cd", "pcd", "pt", "noise"}, default="auto"
+        The negative phase: contrastive divergence, persistent chains,
+        chains started from noise, or parallel tempering (Desjardins et
+        al. 2010; Cho, Raiko and Ilin 2010): ``n_temperatures`` sets of
+        ``batch_size`` persistent chains at inverse temperatures evenly
+        spaced from 0 to 1, the hottest sampling a Gaussian with the
+        training data's mean and variance, the coldest the model; after
+        each Gibbs step every pair of neighbouring temperatures proposes to
+        swap states, and the statistics come from the coldest chains.
+        "noise" draws new chains at every update from that same Gaussian
+        and runs ``cd_steps`` Gibbs steps from there (Liao et al. 2022), so
+        the negative phase never starts at the data and keeps nothing
+        between updates. "auto" follows ``persistent`` ("pcd" if True,
+        else "cd"); "cd" or "noise" with ``persistent=True`` is refused.
+        "pcd" and "pt" take PCD's ``learning_rate="auto"`` and
+        ``momentum="auto"``.
     n_temperatures : int, default=10
         Number of temperatures of ``sampler="pt"``, at least 2.
     sparsity_target : float or None, default=None
@@ -193,9 +197,26 @@ class GaussianRBM(BaseRBM):
         ``init_scale * np.eye(n_components, n_features)``.
     init_scale : float, default=0.01
         Scale of the initial weights.
-    hidden_bias_init : float, default=0.0
+    hidden_bias_init : float or "component", default=0.0
         Initial hidden bias. Negative values (e.g. -1 to -4) make the hidden
-        units start selective (mostly off).
+        units start selective (mostly off). "component" sets each unit's
+        bias so that its component of the mixture of Gaussians ``p(v)``
+        (the hidden state with that unit alone on) starts with 0.01 times
+        the weight of the component with all units off, whatever the
+        initial weights and visible bias (Melchior, Wang and Wiskott 2017);
+        with ``centering=True`` this is the actual, not the centered, bias.
+    visible_bias_rate, hidden_bias_rate : float, default=1.0
+        Learning rates of the visible and the hidden biases, as multiples
+        of ``learning_rate`` (the weights take ``learning_rate`` itself,
+        the log-variances ``variance_rate`` times it). 0 keeps a bias at
+        its initial value (the visible bias starts at the data's mean); the
+        sparsity term still moves the hidden biases.
+    max_update_norm : float or None, default=None
+        When set, each hidden unit's weight update (one row of the weights'
+        update, after momentum and weight decay) longer than this is scaled
+        down to this Euclidean norm (Melchior, Wang and Wiskott 2017 use
+        ``0.01`` times the largest norm of a training row). In the data's
+        units, or in the units ``v / sigma`` with learned variances.
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the data in :meth:`fit`, stop
         when the validation score (minus the reconstruction MSE) has not
@@ -327,6 +348,13 @@ class GaussianRBM(BaseRBM):
     K. Cho, T. Raiko and A. Ilin, "Parallel tempering is efficient for
     learning restricted Boltzmann machines", IJCNN 2010.
 
+    J. Melchior, N. Wang and L. Wiskott, "Gaussian-binary restricted
+    Boltzmann machines for modeling natural image statistics", PLoS ONE
+    12(2), 2017.
+
+    R. Liao, S. Kornblith, M. Ren, D. Fleet and G. Hinton, "Gaussian-Bernoulli
+    RBMs Without Tears", arXiv:2210.10318, 2022.
+
     Examples
     --------
     >>> import numpy as np
@@ -376,6 +404,9 @@ class GaussianRBM(BaseRBM):
         init="normal",
         init_scale=0.01,
         hidden_bias_init=0.0,
+        visible_bias_rate=1.0,
+        hidden_bias_rate=1.0,
+        max_update_norm=None,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -405,6 +436,9 @@ class GaussianRBM(BaseRBM):
             init=init,
             init_scale=init_scale,
             hidden_bias_init=hidden_bias_init,
+            visible_bias_rate=visible_bias_rate,
+            hidden_bias_rate=hidden_bias_rate,
+            max_update_norm=max_update_norm,
             early_stopping=early_stopping,
             validation_fraction=validation_fraction,
             n_iter_no_change=n_iter_no_change,

@@ -40,11 +40,13 @@ from ._regularizers import (
     Regularizers,
     Selectivity,
     Sparsity,
+    UpdateNormClip,
     VarianceBounds,
     WeightDecay,
 )
 from ._samplers import (
     ContrastiveDivergence,
+    NoiseStarted,
     ParallelTempering,
     PersistentChains,
     gibbs_step,
@@ -88,6 +90,12 @@ def penalty_strengths(penalty, alpha, l1_ratio):
     return alpha * l1_ratio, alpha * (1.0 - l1_ratio)
 
 
+#: ``hidden_bias_init="component"``: the weight of each hidden unit's state
+#: (unit ``j`` alone on) relative to the state with all units off, the value
+#: of Melchior, Wang and Wiskott (2017).
+COMPONENT_WEIGHT = 0.01
+
+
 class BaseRBM(
     MinibatchMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
 ):
@@ -121,7 +129,7 @@ class BaseRBM(
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
         "cd_steps": [Interval(Integral, 1, None, closed="left")],
         "persistent": ["boolean"],
-        "sampler": [StrOptions({"auto", "cd", "pcd", "pt"})],
+        "sampler": [StrOptions({"auto", "cd", "pcd", "pt", "noise"})],
         "n_temperatures": [Interval(Integral, 2, None, closed="left")],
         "sparsity_target": [Interval(Real, 0, 1, closed="neither"), None],
         "sparsity_cost": [Interval(Real, 0, None, closed="left")],
@@ -129,7 +137,13 @@ class BaseRBM(
         "selectivity_blend": [Interval(Real, 0, 1, closed="both")],
         "init": [StrOptions({"normal", "identity"})],
         "init_scale": [Interval(Real, 0, None, closed="left")],
-        "hidden_bias_init": [Interval(Real, None, None, closed="neither")],
+        "hidden_bias_init": [
+            Interval(Real, None, None, closed="neither"),
+            StrOptions({"component"}),
+        ],
+        "visible_bias_rate": [Interval(Real, 0, None, closed="left")],
+        "hidden_bias_rate": [Interval(Real, 0, None, closed="left")],
+        "max_update_norm": [Interval(Real, 0, None, closed="neither"), None],
         "centering": ["boolean"],
     }
 
@@ -157,6 +171,9 @@ class BaseRBM(
         init="normal",
         init_scale=0.01,
         hidden_bias_init=0.0,
+        visible_bias_rate=1.0,
+        hidden_bias_rate=1.0,
+        max_update_norm=None,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -185,6 +202,9 @@ class BaseRBM(
         self.init = init
         self.init_scale = init_scale
         self.hidden_bias_init = hidden_bias_init
+        self.visible_bias_rate = visible_bias_rate
+        self.hidden_bias_rate = hidden_bias_rate
+        self.max_update_norm = max_update_norm
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
@@ -217,17 +237,17 @@ class BaseRBM(
         """``sampler`` resolved: "cd", "pcd" or "pt" ("auto" follows ``persistent``)."""
         if self.sampler == "auto":
             return "pcd" if self.persistent else "cd"
-        if self.sampler == "cd" and self.persistent:
+        if self.sampler in ("cd", "noise") and self.persistent:
             raise ValueError(
-                "persistent=True asks for persistent chains, but sampler='cd' "
-                "for contrastive divergence without them. Set sampler='pcd' (or "
-                "'auto'), or persistent=False."
+                f"persistent=True asks for persistent chains, but "
+                f"sampler={self.sampler!r} starts new chains at every update. "
+                "Set sampler='pcd' (or 'auto'), or persistent=False."
             )
         return self.sampler
 
     def _persistent(self):
         """Whether the negative phase keeps chains from one update to the next."""
-        return self._sampler_name() != "cd"
+        return self._sampler_name() in ("pcd", "pt")
 
     @property
     def _params(self):
@@ -258,8 +278,8 @@ class BaseRBM(
         else:
             weights = random_state.normal(0.0, self.init_scale, size=shape)
         self.components_ = np.ascontiguousarray(weights, dtype=dtype)
-        self.intercept_hidden_ = np.full(shape[0], self.hidden_bias_init, dtype=dtype)
         self.intercept_visible_ = self._initial_visible_bias(X)
+        self.intercept_hidden_ = self._initial_hidden_bias(dtype)
         self._velocities = [np.zeros_like(p) for p in self._params]
         self._offsets = None
         if self.centering:
@@ -272,6 +292,22 @@ class BaseRBM(
         self._rng = generator_from(random_state)
         self._sampling_rng = generator_from(random_state)
 
+    def _initial_hidden_bias(self, dtype):
+        """``hidden_bias_init`` as a vector: a constant, or by component weight.
+
+        ``"component"`` gives each hidden unit ``j`` the bias under which the
+        state with unit ``j`` alone on has :data:`COMPONENT_WEIGHT` times
+        the weight of the state with all units off in ``p(h)`` (for
+        Gaussian units, the weight of its component in the mixture of
+        Gaussians ``p(v)``; Melchior, Wang and Wiskott 2017).
+        """
+        if self.hidden_bias_init != "component":
+            return np.full(self.n_components, self.hidden_bias_init, dtype=dtype)
+        self.intercept_hidden_ = np.zeros(self.n_components, dtype=dtype)
+        W, b, _, _ = self._unit_model(dtype)
+        gain = self._units.component_log_weights(W, b)
+        return (np.log(COMPONENT_WEIGHT) - gain).astype(dtype)
+
     def _initial_offsets(self, X):
         """``[mu, lambda]``: the data mean and the mean hidden activation on it.
 
@@ -282,7 +318,8 @@ class BaseRBM(
         sample = sample_rows(X)
         mu = sample.mean(axis=0).astype(X.dtype)
         W, _, _, sigma = self._unit_model(X.dtype)
-        self.intercept_hidden_ -= W @ to_units(mu, sigma)
+        if self.hidden_bias_init != "component":
+            self.intercept_hidden_ -= W @ to_units(mu, sigma)
         c = self.intercept_hidden_
         hidden = mean_hiddens(to_units(sample, sigma), W, c).mean(axis=0)
         return [mu, hidden.astype(X.dtype)]
@@ -294,7 +331,10 @@ class BaseRBM(
         ws = CDWorkspace(self.batch_size, W.shape[1], W.shape[0], n_rows, dtype)
         v_W, v_c, v_b, *v_z = self._velocities
         update = Momentum(
-            Gradient(W=v_W, b=v_b, c=v_c), self._learning_rate(), self._momentum()
+            Gradient(W=v_W, b=v_b, c=v_c),
+            self._learning_rate(),
+            self._momentum(),
+            (self.visible_bias_rate, self.hidden_bias_rate),
         )
         variance = None
         if v_z:
@@ -338,7 +378,7 @@ class BaseRBM(
         Switching between the two keeps the coldest chains.
         """
         name = self._sampler_name()
-        if name == "cd":
+        if not self._persistent():
             return None
         old = getattr(self, "h_samples_", None)
         n_chains = self.batch_size if old is None else old.shape[-2]
@@ -361,8 +401,10 @@ class BaseRBM(
             return ContrastiveDivergence(self.cd_steps)
         if name == "pcd":
             return PersistentChains(chains, self.cd_steps)
-        self.swap_rates_ = np.zeros(self.n_temperatures - 1)
         base = self._base_of_tempering(dtype)
+        if name == "noise":
+            return NoiseStarted(base, self.cd_steps)
+        self.swap_rates_ = np.zeros(self.n_temperatures - 1)
         return ParallelTempering(chains, base, self.swap_rates_, self.cd_steps)
 
     def _base_of_tempering(self, dtype):
@@ -391,6 +433,8 @@ class BaseRBM(
             mu, hidden = self._offsets
             learned = None if variance is None else (c, W, variance.out)
             items.append(Centering(mu, hidden, learned))
+        if self.max_update_norm is not None:
+            items.append(UpdateNormClip(self.max_update_norm))
         if variance is not None:
             items.append(VarianceBounds(z[0], *self._log_variance_bounds))
         return items

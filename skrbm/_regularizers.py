@@ -163,6 +163,34 @@ class Centering(Regularizer):
             shift_hidden_bias(c, W, self.offsets, step_z, self.variance.scratch)
 
 
+class UpdateNormClip(Regularizer):
+    """Caps the norm of each hidden unit's weight update (Melchior et al. 2017).
+
+    After the momentum update, every row of the weights' velocity (the
+    update of one hidden unit's weights, which the loop adds to the
+    weights) longer than ``max_norm`` is scaled down to that norm.
+
+    Parameters
+    ----------
+    max_norm : float
+    """
+
+    def __init__(self, max_norm):
+        self.max_norm = max_norm
+
+    def velocity(self, velocities, h0):
+        clip_row_norms(velocities.W, self.max_norm)
+
+
+def clip_row_norms(A, max_norm):
+    """Scale every row of ``A`` longer than ``max_norm`` to that norm, in place."""
+    norms = np.sqrt(np.einsum("ij,ij->i", A, A))
+    long = norms > max_norm
+    if long.any():
+        A[long] *= (max_norm / norms[long])[:, None].astype(A.dtype)
+    return A
+
+
 class VarianceBounds(Regularizer):
     """Keeps the learned log-variances within bounds, after each update.
 

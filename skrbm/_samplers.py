@@ -62,7 +62,7 @@ def gibbs_step(V, W, b, c, units, rng, scale=1.0, activations=None, training=Fal
     return units.sample(V_new, rng, noise, coarse=training)
 
 
-def negative_statistics(sampler, W, b, c, units, n_updates, rng):
+def negative_statistics(sampler, W, b, c, units, n_updates, rng, n_chains=None):
     """The ``<v h^T>`` of a persistent sampler's negative phase, averaged.
 
     Runs ``n_updates`` negative phases of ``sampler`` on the fixed
@@ -72,18 +72,20 @@ def negative_statistics(sampler, W, b, c, units, n_updates, rng):
 
     Parameters
     ----------
-    sampler : PersistentChains or ParallelTempering
+    sampler : PersistentChains, ParallelTempering or NoiseStarted
     W, b, c : ndarray
     units : VisibleUnits
     n_updates : int
     rng : numpy.random.Generator
+    n_chains : int, optional
+        Chains per update of a sampler that keeps none (NoiseStarted).
 
     Returns
     -------
     vh : ndarray of shape (n_features, n_components)
     """
     n_components, n_features = W.shape
-    m = sampler.n_rows(None)
+    m = sampler.n_rows(n_chains)
     ws = CDWorkspace(m, n_features, n_components, m, W.dtype)
     model = StepModel(W, b, c, hidden_weights(W, c, ws.hidden), units, None)
     views = ws.views(m, m, 1.0)
@@ -138,6 +140,53 @@ class ContrastiveDivergence:
                 model.units.means(hs, model.W, model.b, out=v_neg)
             if model.variance is not None:
                 model.units.sample(v_neg, rng, ws.noise[: v_neg.shape[0]])
+            hiddens(v_neg, model.hidden, out=h_neg)
+        return sse
+
+
+class NoiseStarted:
+    """Chains drawn afresh from a base distribution at every update.
+
+    As Liao et al. (2022) do for Gaussian-Bernoulli RBMs: each update
+    draws ``n`` visible states from the tempering base (a Gaussian with the
+    data's mean and variance; for binary units a Bernoulli with the data's
+    means), then runs ``k`` full Gibbs steps with sampled visible units;
+    the statistics come from the last step. Unlike CD the chains do not
+    start at the data, and unlike PCD nothing persists.
+
+    Parameters
+    ----------
+    base : tuple of ndarray
+        The base distribution in data units (``units.tempering_base``).
+    cd_steps : int
+    """
+
+    state = ()
+    #: The one inverse temperature of a draw from the base alone.
+    _BASE = np.zeros(1)
+
+    def __init__(self, base, cd_steps=1):
+        self.base, self.cd_steps = base, cd_steps
+
+    def n_rows(self, n):
+        return n
+
+    def negative(self, views, model, ws, rng):
+        sse = reconstruction_error(views, model, views.diff)
+        v_neg, h_neg, hs = views.v_neg, views.h_neg, views.hs
+        noise = ws.noise[: v_neg.shape[0]]
+        base = self.base
+        if model.variance is not None:
+            base = model.units.base_in_units(base, model.variance.inv_sigma)
+        v_neg[...] = 0.0
+        model.units.tempered_sample(
+            v_neg[None], model.b, self._BASE, base, rng, noise[None]
+        )
+        hiddens(v_neg, model.hidden, out=h_neg)
+        for _ in range(self.cd_steps):
+            sample_hiddens(h_neg, rng, hs, views.uniform)
+            model.units.means(hs, model.W, model.b, out=v_neg)
+            model.units.sample(v_neg, rng, noise)
             hiddens(v_neg, model.hidden, out=h_neg)
         return sse
 

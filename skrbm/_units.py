@@ -201,6 +201,15 @@ class GaussianUnits(VisibleUnits):
         W, b, c = _float64(W, b, c)
         return _half_states(W, b, c).log_weight
 
+    @staticmethod
+    def component_log_weights(W, b):
+        """``b.w_j + |w_j|^2 / 2``: each one-unit state's log weight, less ``c_j``.
+
+        The log weight of the hidden state with unit ``j`` alone on, minus
+        that of the state with all units off and minus the unit's bias.
+        """
+        return W @ b + 0.5 * np.einsum("ij,ij->i", W, W)
+
     def log_partition_exact(self, W, b, c):
         check_exact_size(np.shape(W)[0])
         low, high = _split_states(W, b, c)
@@ -330,6 +339,11 @@ class BinaryUnits(VisibleUnits):
             U += b
             log_weights[codes] = H @ c + np.logaddexp(0.0, U).sum(axis=1)
         return log_weights
+
+    @staticmethod
+    def component_log_weights(W, b):
+        """``sum_i softplus(b_i + w_ji) - softplus(b_i)``, as the Gaussian units'."""
+        return (np.logaddexp(0.0, W + b) - np.logaddexp(0.0, b)).sum(axis=1)
 
     def log_partition_exact(self, W, b, c):
         check_exact_size(np.shape(W)[0])

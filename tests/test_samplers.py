@@ -8,6 +8,7 @@ from skrbm import BinaryRBM, GaussianRBM
 from skrbm._cd import StepModel
 from skrbm._kernels import CDWorkspace, hidden_weights
 from skrbm._samplers import (
+    NoiseStarted,
     ParallelTempering,
     PersistentChains,
     negative_statistics,
@@ -163,3 +164,48 @@ def test_a_model_without_a_data_base_tempers_towards_its_own_biases(Estimator):
     rbm.set_params(sampler="pt", n_temperatures=3).partial_fit(X)
     assert np.all(np.isfinite(rbm.components_))
     assert rbm.swap_rates_.shape == (2,)
+
+
+def test_noise_started_chains_reach_the_exact_statistics_with_enough_steps():
+    # a weakly coupled model mixes within tens of steps; one step from the
+    # base leaves the statistics near the base's, far from the model's
+    W, b, c = bimodal_model(4, n_features=6, n_components=6)
+    W = 0.4 * W
+    c = np.random.default_rng(4).normal(0, 1.0, c.size)
+    exact = GAUSSIAN.exact_statistics(W, b, c)[0]
+    base = (np.zeros(6), np.ones(6))
+    errors = {
+        steps: np.abs(
+            negative_statistics(
+                NoiseStarted(base, steps),
+                W,
+                b,
+                c,
+                GAUSSIAN,
+                400,
+                np.random.default_rng(0),
+                n_chains=100,
+            )
+            - exact
+        ).max()
+        for steps in (1, 30)
+    }
+    scale = np.abs(exact).max()
+    assert errors[30] < 0.05 * scale, errors
+    assert errors[1] > 3 * errors[30], errors
+
+
+@pytest.mark.parametrize("Estimator", [GaussianRBM, BinaryRBM])
+def test_noise_started_chains_keep_nothing_and_take_cd_rates(Estimator):
+    X = np.random.RandomState(0).standard_normal((300, 12))
+    if Estimator is BinaryRBM:
+        X = (X > 0.3).astype(float)
+    rbm = Estimator(8, sampler="noise", cd_steps=3, n_iter=3, random_state=0)
+    rbm.fit(X)
+    assert not hasattr(rbm, "h_samples_")
+    assert rbm._learning_rate() == Estimator()._learning_rate()
+    assert np.all(np.isfinite(rbm.components_))
+    assert np.abs(rbm.components_).max() > 1e-3  # it learned
+    rbm.set_params(persistent=True)
+    with pytest.raises(ValueError, match=r"persistent=True .* sampler='noise'"):
+        rbm.partial_fit(X)
