@@ -42,7 +42,7 @@ from .datasets import load_natural_patches as _load_natural_patches
 __all__ = ["edges_recipe", "make_edges_pipeline", "normalize_rows", "run_edges"]
 
 
-def normalize_rows(X, rms=1.0):
+def normalize_rows(X, rms=1.0, floor=0.0):
     """Scale every row to root-mean-square ``rms`` (all-zero rows stay zero).
 
     Parameters
@@ -52,6 +52,11 @@ def normalize_rows(X, rms=1.0):
     rms : float, default=1.0
         Target root-mean-square value of each row, so each row's Euclidean
         norm becomes ``rms * sqrt(n_features)``.
+    floor : float, default=0.0
+        Regularises the scaling: each row is multiplied by
+        ``rms / sqrt(r ** 2 + floor ** 2)``, ``r`` its root-mean-square
+        value. Rows well above ``floor`` still end near ``rms``; rows
+        below it (flat, noisy patches) are scaled up less and stay small.
 
     Returns
     -------
@@ -59,7 +64,7 @@ def normalize_rows(X, rms=1.0):
         In the dtype of ``X``.
     """
     X = _np.asarray(X)
-    norms = _np.sqrt(_np.mean(X * X, axis=1, keepdims=True))
+    norms = _np.sqrt(_np.mean(X * X, axis=1, keepdims=True) + floor**2)
     scale = _np.divide(rms, norms, out=_np.zeros_like(norms), where=norms > 0)
     return X * scale.astype(X.dtype, copy=False)
 
@@ -149,7 +154,10 @@ def make_edges_pipeline(recipe=None, random_state=0, **rbm_params):
     if recipe["patch_rms"] is not None:
         contrast = _FunctionTransformer(
             normalize_rows,
-            kw_args={"rms": recipe["patch_rms"]},
+            kw_args={
+                "rms": recipe["patch_rms"],
+                "floor": recipe.get("patch_floor", 0.0),
+            },
             feature_names_out="one-to-one",
         )
     return _Pipeline(

@@ -1,7 +1,8 @@
 """The training levers of Melchior, Wang and Wiskott (2017), one at a time.
 
 ``hidden_bias_init="component"``, the per-parameter learning-rate factors
-of the biases, and the cap on each hidden unit's weight update.
+of the biases, the cap on each hidden unit's weight update, and the
+density recipe built from them (:func:`skrbm.density.density_recipe`).
 """
 
 import numpy as np
@@ -11,6 +12,8 @@ from numpy.testing import assert_allclose, assert_array_equal
 from skrbm import BinaryRBM, GaussianRBM
 from skrbm._rbm_base import COMPONENT_WEIGHT
 from skrbm._units import units_of
+from skrbm.density import density_recipe
+from skrbm.metrics import log_likelihood
 
 
 def data(Estimator, n_samples=200, n_features=7, seed=0):
@@ -115,3 +118,31 @@ def test_update_norm_cap_shortens_long_rows_of_the_weight_update_only(learn_vari
     assert_allclose(new, expected, rtol=1e-5, atol=1e-12)
     assert np.sum(norms > cap) >= 2  # some rows were capped, others not
     assert np.sum(norms <= cap) >= 2
+
+
+def sparse_whitened(seed, n_samples=6000, n_features=8):
+    """Whitened mixtures of sparse sources (each on 15% of the time)."""
+    rng = np.random.RandomState(seed)
+    shape = (n_samples, n_features)
+    S = rng.standard_normal(shape) * (rng.uniform(size=shape) < 0.15)
+    S += 0.1 * rng.standard_normal(shape)
+    X = S @ rng.standard_normal((n_features, n_features))
+    X -= X.mean(axis=0)
+    values, vectors = np.linalg.eigh(X.T @ X / n_samples)
+    return X @ vectors / np.sqrt(values)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_density_recipe_leaves_the_gaussian_where_the_defaults_stay(seed):
+    Z = sparse_whitened(seed)
+    train, test = Z[:5000], Z[5000:]
+    gaussian = -0.5 * (test**2).sum(axis=1).mean() - 4 * np.log(2 * np.pi)
+    gains = {}
+    for name, params in {
+        "recipe": density_recipe(12),
+        "defaults": {"n_components": 12, "learn_variance": True},
+    }.items():
+        rbm = GaussianRBM(**{**params, "n_iter": 30}, random_state=seed).fit(train)
+        gains[name] = log_likelihood(rbm, test).mean() - gaussian  # exact log Z
+    assert gains["recipe"] > 0.06, gains
+    assert abs(gains["defaults"]) < 0.05, gains

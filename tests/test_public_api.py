@@ -37,6 +37,7 @@ def test_the_known_public_modules_are_found():
         "skrbm",
         "skrbm.cli",
         "skrbm.datasets",
+        "skrbm.density",
         "skrbm.edges",
         "skrbm.exceptions",
         "skrbm.metrics",
