@@ -36,6 +36,7 @@ import numpy as np
 from density_protocol import ICADensity, Whitening, gaussian_log_density, patch_sets
 
 from skrbm import GaussianRBM
+from skrbm.density import density_recipe
 from skrbm.metrics import log_likelihood, log_partition
 
 SETS = ("train", "same photos", "held-aside", "evaluation")
@@ -83,6 +84,12 @@ VARIANTS = {
         "sampler": "noise",
         "cd_steps": 10,
     },
+    "init 0.2, lr 0.01, PCD": {
+        "init_scale": 0.2,
+        "learning_rate": 0.01,
+        "sampler": "pcd",
+    },
+    "density_recipe()": None,
     "init 0.5, lr 0.01, PCD, variance rate 1": {
         "init_scale": 0.5,
         "learning_rate": 0.01,
@@ -112,18 +119,25 @@ def load_sets(seed, cache):
     return sets, ica
 
 
-def settings(changes, Z_train, seed):
-    params = {**PYDEEP, **changes, "random_state": seed}
-    if params["max_update_norm"] == "0.01 max|x|":
-        params["max_update_norm"] = 0.01 * float(np.linalg.norm(Z_train, axis=1).max())
-    return params
+def settings(changes, n_components, Z_train, seed):
+    """A variant's GaussianRBM parameters (``changes`` None: skrbm's preset)."""
+    if changes is None:
+        params = density_recipe(n_components or 64)
+    else:
+        params = {**PYDEEP, **changes}
+        if n_components is not None:
+            params["n_components"] = n_components
+        if params["max_update_norm"] == "0.01 max|x|":
+            norms = np.linalg.norm(Z_train, axis=1)
+            params["max_update_norm"] = 0.01 * float(norms.max())
+    return {**params, "random_state": seed}
 
 
-def run(name, changes, seed, epochs, cache):
+def run(name, changes, seed, epochs, cache, n_temperatures=2000, n_components=None):
     """Train one variant, scoring it at each of ``epochs``; print a row each time."""
     sets, ica = load_sets(seed, cache)
     gaussian = {key: gaussian_log_density(Z).mean() for key, Z in sets.items()}
-    params = settings(changes, sets["train"], seed)
+    params = settings(changes, n_components, sets["train"], seed)
     rbm = GaussianRBM(**{**params, "n_iter": 1})
     Z = sets["train"].astype(np.float32)
     done, fit_seconds, rows = 0, 0.0, []
@@ -135,7 +149,9 @@ def run(name, changes, seed, epochs, cache):
                 (rbm.partial_fit if done else rbm.fit)(Z)
                 done += 1
             fit_seconds += time.perf_counter() - tic
-            log_z = log_partition(rbm, method="ais", random_state=seed)
+            log_z = log_partition(
+                rbm, method="ais", n_temperatures=n_temperatures, random_state=seed
+            )
             row = {
                 "variant": name,
                 "seed": seed,
@@ -159,9 +175,7 @@ def run(name, changes, seed, epochs, cache):
 
 
 def print_row(row):
-    scores = "  ".join(
-        f"{row[key]:8.2f} ({row[f'share {key}']:+.3f})" for key in SETS
-    )
+    scores = "  ".join(f"{row[key]:8.2f} ({row[f'share {key}']:+.3f})" for key in SETS)
     print(
         f"{row['variant'][:40]:40s} {row['seed']:4d} {row['epoch']:5d}"
         f" {row['fit s']:6.0f}  {scores}  {row['bracket']:7.2f}"
@@ -177,6 +191,12 @@ def main(argv=None):
     parser.add_argument("--epochs", nargs="*", type=int, default=[10, 30, 60, 100])
     parser.add_argument("--n-components", type=int, default=None)
     parser.add_argument("--cache", default="/tmp/skrbm-density")
+    parser.add_argument(
+        "--ais-temperatures",
+        type=int,
+        default=2000,
+        help="distributions on the AIS path (default %(default)s)",
+    )
     parser.add_argument("--json", type=Path, help="also write the rows here")
     parser.add_argument("--list", action="store_true")
     args = parser.parse_args(argv)
@@ -191,11 +211,16 @@ def main(argv=None):
     )
     rows = []
     for name in args.variants:
-        changes = dict(VARIANTS[name])
-        if args.n_components is not None:
-            changes["n_components"] = args.n_components
         for seed in args.seeds:
-            rows += run(name, changes, seed, args.epochs, args.cache)
+            rows += run(
+                name,
+                VARIANTS[name],
+                seed,
+                args.epochs,
+                args.cache,
+                args.ais_temperatures,
+                args.n_components,
+            )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
 
