@@ -48,8 +48,10 @@ is the ratio of the mean shares.
 ``--set KEY=VALUE`` changes one setting of the recipe (``epsilon=0.01``,
 ``patch_rms=None``, ``rbm.n_components=200``, ...) for sweeps;
 ``--groups`` and ``--models`` restrict the run (tune with ``--groups
-tuning``). Run from the repository root, with scikit-image installed, on a
-shared machine with::
+tuning``, or with the tuning photos one at a time, ``--groups china flower
+camera coffee brick``: a model trained on one photo's patches only). Run
+from the repository root, with scikit-image installed, on a shared machine
+with::
 
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 nice -n 5 \\
         python experiments/edges_heldout.py [--seeds 0 1 2]
@@ -74,6 +76,8 @@ from skrbm.edges import edges_recipe, make_edges_pipeline
 from skrbm.metrics import gabor_fraction
 
 GROUPS = {"tuning": TRAINING, "kept-aside": HELD_ASIDE, "evaluation": EVALUATION}
+#: Every photo is also a group of its own (``--groups camera brick``).
+PHOTOS = {name: (name,) for name in TRAINING + HELD_ASIDE + EVALUATION}
 MODELS = ("grbm", "ica", "sc")
 LABELS = {"grbm": "GRBM", "ica": "FastICA", "sc": "sparse coding"}
 
@@ -151,7 +155,9 @@ def set_recipe(recipe, items):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--groups", nargs="+", choices=list(GROUPS), default=None)
+    parser.add_argument(
+        "--groups", nargs="+", choices=list(GROUPS) + list(PHOTOS), default=None
+    )
     parser.add_argument("--models", nargs="+", choices=MODELS, default=list(MODELS))
     parser.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE")
     args = parser.parse_args(argv)
@@ -165,8 +171,9 @@ def main(argv=None):
         for model in args.models:
             fractions, seconds = [], []
             for seed in args.seeds:
+                names = {**PHOTOS, **GROUPS}[group]
                 X = group_patches(
-                    GROUPS[group], recipe["n_patches"], recipe["patch_size"], seed
+                    names, recipe["n_patches"], recipe["patch_size"], seed
                 )
                 fraction, sec = run(model, X, recipe, seed)
                 fractions.append(fraction)

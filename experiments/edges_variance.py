@@ -11,8 +11,12 @@ prints, per seed and averaged over the seeds,
 
 * the share of Gabor-like filters (:func:`skrbm.metrics.gabor_fit`) of the
   edge recipe (``edges_recipe()``, learned visible variances), of the
-  unit-variance recipe it replaced (the same with ``learn_variance=False``)
-  and of FastICA's unmixing filters on the same patches;
+  unit-variance recipe it replaced (the same with ``learn_variance=False``),
+  of FastICA's unmixing filters on the same (whitened, scaled) patches
+  (``ica``) and of FastICA on its own standard preprocessing, the
+  mean-removed pixel patches (``ica, pixels``: ``fit_ica`` of
+  ``edges_heldout.py`` beside this file, 63 components,
+  ``whiten="unit-variance"``), the fair comparison for the filters;
 * the held-out log-likelihood in nats per patch of the two RBMs (AIS), of a
   full-covariance Gaussian and of ICA with a Laplace source prior.
 
@@ -45,6 +49,7 @@ import argparse
 import time
 
 import numpy as np
+from edges_heldout import fit_ica  # FastICA on mean-removed pixel patches
 from scipy.linalg import null_space
 from scipy.stats import multivariate_normal
 from sklearn.decomposition import FastICA
@@ -232,6 +237,8 @@ def run_seed(seed, n_draws, rbm_params):
         "gabor": gabor_fit(ica.components_ @ Q, (8, 8)).fraction,
         "ll": float(np.mean(ica_log_density(U_test))),
     }
+    pixels = fit_ica(X_train.astype(np.float64), seed)
+    out["ica, pixels"] = {"gabor": gabor_fit(pixels, (8, 8)).fraction}
     return out
 
 

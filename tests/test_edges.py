@@ -57,3 +57,14 @@ def test_run_edges_reports_one_fit_per_filter(short_runs):
     assert len(whitened["table"]["r2"]) == n_components
     assert whitened["fraction"] == pytest.approx(np.mean(whitened["table"]["is_gabor"]))
     assert whitened["pipeline"]["rbm"].components_.shape == (n_components, 64)
+
+
+def test_normalize_rows_floor_scales_small_rows_up_less():
+    X = np.array([[3.0, -3.0, 3.0, -3.0], [0.01, -0.01, 0.01, -0.01]])
+    out = normalize_rows(X, rms=0.75, floor=0.1)
+    rms = np.sqrt(np.mean(out**2, axis=1))
+    np.testing.assert_allclose(rms[0], 0.75 * 3 / np.sqrt(9 + 0.01))
+    np.testing.assert_allclose(rms[1], 0.75 * 0.01 / np.sqrt(0.01**2 + 0.01))
+    np.testing.assert_array_equal(
+        normalize_rows(X, rms=0.75, floor=0.0), normalize_rows(X, rms=0.75)
+    )
