@@ -363,12 +363,18 @@ def evaluate(model_log_density, sets, name, seconds=float("nan"), seed=None, **k
     return row
 
 
-def grbm_row(Z_train, sets, seed, params):
-    """The GaussianRBM with learned variances, scored with AIS."""
+def grbm_row(Z_train, sets, seed, params, base=None, n_temperatures=2000):
+    """A GaussianRBM, scored with AIS (``n_temperatures`` distributions).
+
+    ``base`` holds the parameters ``params`` change: by default the quick
+    model, 64 hidden units with learned variances and 20 epochs.
+    """
     from skrbm import GaussianRBM
     from skrbm.metrics import log_likelihood, log_partition
 
     kwargs = {"n_components": 64, "learn_variance": True, "n_iter": 20}
+    if base is not None:
+        kwargs = dict(base)
     kwargs.update(params)
     kwargs.setdefault("random_state", seed)
     tic = time.perf_counter()
@@ -377,7 +383,9 @@ def grbm_row(Z_train, sets, seed, params):
     tic = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        log_z = log_partition(rbm, method="ais", random_state=seed)
+        log_z = log_partition(
+            rbm, method="ais", n_temperatures=n_temperatures, random_state=seed
+        )
     ais_seconds = time.perf_counter() - tic
     note = (
         f"log Z {log_z.estimate:.2f} [{log_z.lower:.2f}, {log_z.upper:.2f}]"
@@ -392,6 +400,8 @@ def grbm_row(Z_train, sets, seed, params):
         if key not in ("n_components", "random_state")
     )
     label += ")"
+    if base is not None:
+        label = f"GRBM, density_recipe({kwargs['n_components']})"
     row = evaluate(
         lambda Z: log_likelihood(rbm, Z, log_partition=log_z.estimate),
         sets,
@@ -531,6 +541,21 @@ def main(argv=None):
     )
     parser.add_argument("--no-grbm", action="store_true", help="skip the GRBM row")
     parser.add_argument(
+        "--recipe",
+        type=int,
+        action="append",
+        default=[],
+        metavar="N_COMPONENTS",
+        help="add a row: GaussianRBM(**skrbm.density.density_recipe(N_COMPONENTS)) "
+        "(random_state is --seed); repeatable",
+    )
+    parser.add_argument(
+        "--ais-temperatures",
+        type=int,
+        default=2000,
+        help="distributions on the AIS path of the GRBM rows (default %(default)s)",
+    )
+    parser.add_argument(
         "--model",
         action="append",
         default=[],
@@ -590,7 +615,22 @@ def main(argv=None):
     ]
     rows[1].seed = rows[2].seed = args.seed
     if not args.no_grbm:
-        rows.append(grbm_row(sets["train"], sets, args.seed, parse_params(args.grbm)))
+        rows.append(
+            grbm_row(
+                sets["train"],
+                sets,
+                args.seed,
+                parse_params(args.grbm),
+                n_temperatures=args.ais_temperatures,
+            )
+        )
+    for n_components in args.recipe:
+        from skrbm.density import density_recipe
+
+        base = density_recipe(n_components)
+        rows.append(
+            grbm_row(sets["train"], sets, args.seed, {}, base, args.ais_temperatures)
+        )
     for spec in args.model:
         rows.append(external_row(spec, sets["train"], sets, args.seed))
 

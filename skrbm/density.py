@@ -11,15 +11,17 @@ likelihood; they were chosen one change at a time with
 image patches: the density recipe"):
 
 1. learned visible variances (``learn_variance=True``);
-2. large initial weights (``init_scale=0.5``), so that every hidden unit
-   starts as a mixture component far from the data's mean, and hidden
-   biases that give each of those components 0.01 times the weight of the
-   central one (``hidden_bias_init="component"``; Melchior, Wang and
-   Wiskott 2017): the model starts as the Gaussian, but off its saddle;
+2. large initial weights (``init_scale=0.5`` for 64 hidden units), so
+   that every hidden unit starts as a mixture component far from the
+   data's mean, and hidden biases that give each of those components 0.01
+   times the weight of the central one (``hidden_bias_init="component"``;
+   Melchior, Wang and Wiskott 2017): the model starts near the Gaussian,
+   but off its saddle;
 3. the visible bias fixed at the data's mean (``visible_bias_rate=0``), as
    whitened data have mean zero;
-4. persistent chains (``sampler="pcd"``), a learning rate of 0.01 and no
-   momentum or weight decay.
+4. persistent chains (``sampler="pcd"``), a learning rate of 0.01 (for 64
+   hidden units), no momentum or weight decay, and 60 epochs: longer runs
+   gain little and some then lose what they gained.
 """
 
 __all__ = ["density_recipe"]
@@ -27,6 +29,12 @@ __all__ = ["density_recipe"]
 
 def density_recipe(n_components=64):
     """GaussianRBM parameters for a density model of whitened image patches.
+
+    The initial weights and the learning rate shrink as the hidden layer
+    grows: ``init_scale = 4 / sqrt(n_components)`` and ``learning_rate =
+    0.64 / n_components`` (0.5 and 0.01 for 64 hidden units, 0.25 and
+    0.0025 for 256), so that the mixture the hidden units start as, and
+    how far one update moves it, do not depend on their number.
 
     Parameters
     ----------
@@ -54,11 +62,11 @@ def density_recipe(n_components=64):
     return {
         "n_components": n_components,
         "learn_variance": True,
-        "init_scale": 0.5,
+        "init_scale": 4.0 / n_components**0.5,
         "hidden_bias_init": "component",
         "visible_bias_rate": 0.0,
         "sampler": "pcd",
-        "learning_rate": 0.01,
+        "learning_rate": 0.64 / n_components,
         "momentum": 0.0,
         "penalty": None,
         "batch_size": 100,

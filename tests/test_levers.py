@@ -144,5 +144,5 @@ def test_density_recipe_leaves_the_gaussian_where_the_defaults_stay(seed):
     }.items():
         rbm = GaussianRBM(**{**params, "n_iter": 30}, random_state=seed).fit(train)
         gains[name] = log_likelihood(rbm, test).mean() - gaussian  # exact log Z
-    assert gains["recipe"] > 0.06, gains
+    assert gains["recipe"] > 0.5, gains
     assert abs(gains["defaults"]) < 0.05, gains
