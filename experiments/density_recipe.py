@@ -153,7 +153,7 @@ def settings(changes, n_components, Z_train, seed):
     return {**params, "random_state": seed}
 
 
-def run(name, changes, seed, epochs, cache, n_temperatures=2000, n_components=None):
+def run(name, changes, seed, epochs, cache, ais=(2000, 100), n_components=None):
     """Train one variant, scoring it at each of ``epochs``; print a row each time."""
     sets, ica = load_sets(seed, cache)
     gaussian = {key: gaussian_log_density(Z).mean() for key, Z in sets.items()}
@@ -169,8 +169,13 @@ def run(name, changes, seed, epochs, cache, n_temperatures=2000, n_components=No
                 (rbm.partial_fit if done else rbm.fit)(Z)
                 done += 1
             fit_seconds += time.perf_counter() - tic
+            n_temperatures, n_chains = ais
             log_z = log_partition(
-                rbm, method="ais", n_temperatures=n_temperatures, random_state=seed
+                rbm,
+                method="ais",
+                n_temperatures=n_temperatures,
+                n_chains=n_chains,
+                random_state=seed,
             )
             row = {
                 "variant": name,
@@ -217,6 +222,12 @@ def main(argv=None):
         default=2000,
         help="distributions on the AIS path (default %(default)s)",
     )
+    parser.add_argument(
+        "--ais-chains",
+        type=int,
+        default=100,
+        help="AIS chains in each direction (default %(default)s)",
+    )
     parser.add_argument("--json", type=Path, help="also write the rows here")
     parser.add_argument("--list", action="store_true")
     args = parser.parse_args(argv)
@@ -238,7 +249,7 @@ def main(argv=None):
                 seed,
                 args.epochs,
                 args.cache,
-                args.ais_temperatures,
+                (args.ais_temperatures, args.ais_chains),
                 args.n_components,
             )
     if args.json:

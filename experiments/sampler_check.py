@@ -11,7 +11,11 @@ ratio, and PT's swap rates.
 for 4 epochs on 9000 upsampled noisy digits (the data of "PCD and
 momentum"): seconds, training error per epoch, swap rates.
 
-Run ``python experiments/sampler_check.py statistics|large``.
+``levers``: each training lever added on 2026-12-02 (chains started from
+noise, bias learning-rate factors, the update cap, the component bias)
+and the density recipe, training the same 784 -> 500 model for 4 epochs.
+
+Run ``python experiments/sampler_check.py statistics|large|levers``.
 """
 
 import sys
@@ -93,5 +97,29 @@ def large():
             print("  swap rates", np.round(rbm.swap_rates_, 2))
 
 
+def levers():
+    """784 -> 500 with each training lever of 2026-12-02, and the density recipe."""
+    from skrbm.density import density_recipe
+
+    X = upsampled_digits()
+    for params in (
+        {"sampler": "noise"},
+        {"sampler": "noise", "cd_steps": 5, "learn_variance": True},
+        {"visible_bias_rate": 0.0, "hidden_bias_rate": 0.5},
+        {"max_update_norm": 0.05},
+        {"hidden_bias_init": "component", "init_scale": 0.1},
+        {**density_recipe(500), "n_iter": 4},
+    ):
+        rbm = GaussianRBM(**{"n_components": 500, "n_iter": 4, **params})
+        rbm.set_params(random_state=0)
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ConvergenceWarning)
+            rbm.fit(X)
+        seconds = time.perf_counter() - start
+        shown = {k: v for k, v in params.items() if k != "n_components"}
+        print(shown, f"{seconds:.1f} s", "errors", np.round(rbm.loss_curve_, 3))
+
+
 if __name__ == "__main__":
-    {"statistics": statistics, "large": large}[sys.argv[1]]()
+    {"statistics": statistics, "large": large, "levers": levers}[sys.argv[1]]()
