@@ -209,6 +209,26 @@ def print_row(row):
     )
 
 
+def print_summary(rows):
+    """Mean and standard deviation of each share over the seeds, per epoch."""
+    print("\nshare of ICA's gain, mean +- std over seeds (widest AIS bracket)")
+    groups = {}
+    for row in rows:
+        groups.setdefault((row["variant"], row["epoch"]), []).append(row)
+    for (variant, epoch), group in groups.items():
+        shares = "  ".join(
+            f"{key} {np.mean([r[f'share {key}'] for r in group]):+.3f}"
+            f" +- {np.std([r[f'share {key}'] for r in group], ddof=1):.3f}"
+            for key in SETS
+        )
+        widest = max(r["bracket"] for r in group)
+        seconds = np.mean([r["fit s"] for r in group])
+        print(
+            f"{variant[:32]:32s} {epoch:4d}  {shares}  bracket <= {widest:.2f},"
+            f" fit {seconds:.0f} s, {len(group)} seeds"
+        )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", nargs="*", default=list(VARIANTS))
@@ -252,6 +272,8 @@ def main(argv=None):
                 (args.ais_temperatures, args.ais_chains),
                 args.n_components,
             )
+    if len(args.seeds) > 1:
+        print_summary(rows)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
 
