@@ -113,12 +113,14 @@ def levers():
         rbm = GaussianRBM(**{"n_components": 500, "n_iter": 4, **params})
         rbm.set_params(random_state=0)
         start = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", ConvergenceWarning)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConvergenceWarning)
             rbm.fit(X)
         seconds = time.perf_counter() - start
         shown = {k: v for k, v in params.items() if k != "n_components"}
         print(shown, f"{seconds:.1f} s", "errors", np.round(rbm.loss_curve_, 3))
+        for warning in caught:
+            print("  warning:", str(warning.message)[:200])
 
 
 if __name__ == "__main__":

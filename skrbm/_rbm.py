@@ -135,8 +135,9 @@ class GaussianRBM(BaseRBM):
         the negative phase never starts at the data and keeps nothing
         between updates. "auto" follows ``persistent`` ("pcd" if True,
         else "cd"); "cd" or "noise" with ``persistent=True`` is refused.
-        "pcd" and "pt" take PCD's ``learning_rate="auto"`` and
-        ``momentum="auto"``.
+        All but "cd" take PCD's ``learning_rate="auto"`` and
+        ``momentum="auto"``: their negative phase does not start at the
+        data.
     n_temperatures : int, default=10
         Number of temperatures of ``sampler="pt"``, at least 2.
     sparsity_target : float or None, default=None

@@ -224,13 +224,13 @@ class BaseRBM(
     def _learning_rate(self):
         if self.learning_rate == "auto":
             cd, pcd = self._auto_learning_rates
-            return pcd if self._persistent() else cd
+            return cd if self._sampler_name() == "cd" else pcd
         return self.learning_rate
 
     def _momentum(self):
         if self.momentum == "auto":
             cd, pcd = self._auto_momenta
-            return pcd if self._persistent() else cd
+            return cd if self._sampler_name() == "cd" else pcd
         return self.momentum
 
     def _sampler_name(self):

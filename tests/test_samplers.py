@@ -196,14 +196,15 @@ def test_noise_started_chains_reach_the_exact_statistics_with_enough_steps():
 
 
 @pytest.mark.parametrize("Estimator", [GaussianRBM, BinaryRBM])
-def test_noise_started_chains_keep_nothing_and_take_cd_rates(Estimator):
+def test_noise_started_chains_keep_nothing_and_take_pcd_rates(Estimator):
     X = np.random.RandomState(0).standard_normal((300, 12))
     if Estimator is BinaryRBM:
         X = (X > 0.3).astype(float)
     rbm = Estimator(8, sampler="noise", cd_steps=3, n_iter=3, random_state=0)
     rbm.fit(X)
     assert not hasattr(rbm, "h_samples_")
-    assert rbm._learning_rate() == Estimator()._learning_rate()
+    assert rbm._learning_rate() == Estimator(persistent=True)._learning_rate()
+    assert rbm._momentum() == Estimator(persistent=True)._momentum()
     assert np.all(np.isfinite(rbm.components_))
     assert np.abs(rbm.components_).max() > 1e-3  # it learned
     rbm.set_params(persistent=True)
