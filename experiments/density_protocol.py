@@ -473,6 +473,7 @@ def draw_figure(path, whitening, ica, Z_train, seed, n_patches):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from _figures import save_figure
 
     from skrbm.plotting import plot_components
 
@@ -495,10 +496,7 @@ def draw_figure(path, whitening, ica, Z_train, seed, n_patches):
     fig, axes = plt.subplots(1, 3, figsize=(10.5, 3.8), layout="constrained")
     for (components, title), ax in zip(panels, axes, strict=True):
         plot_components(components, patch_shape=(PATCH, PATCH), title=title, ax=ax)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    print(f"figure: {path}")
+    save_figure(fig, path)
 
 
 def parse_params(items):

@@ -90,6 +90,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
+from _figures import save_figure
 from density_protocol import ICADensity, Whitening, patch_sets
 from scipy.spatial.distance import cdist, pdist
 from scipy.stats import kurtosis
@@ -166,10 +167,7 @@ def patch_figure(path, panels, whitening, title):
         fontsize=9,
     )
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    print(f"figure: {path}")
+    save_figure(fig, path)
 
 
 def marginals_figure(path, sets, unmixing, scale, component, title):
@@ -196,10 +194,7 @@ def marginals_figure(path, sets, unmixing, scale, component, title):
         ax.legend(fontsize=8)
     fig.suptitle(title, fontsize=9)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    print(f"figure: {path}")
+    save_figure(fig, path)
 
 
 def main(argv=None):

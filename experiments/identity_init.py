@@ -51,6 +51,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
+from _figures import save_figure
 from scipy import ndimage
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
@@ -265,10 +266,7 @@ def draw(models, path):
     fig.suptitle(
         f"GaussianRBM filters on standardized digits, seed 0, {N_EPOCHS} epochs"
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    print(f"wrote {path}")
+    save_figure(fig, path, dpi=100)
 
 
 def main(argv=None):

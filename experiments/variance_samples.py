@@ -56,6 +56,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
+from _figures import save_figure
 from scipy.special import logsumexp
 from scipy.stats import kurtosis
 from sklearn.exceptions import ConvergenceWarning
@@ -280,9 +281,7 @@ def figure(shown, out):
         fontsize=9,
     )
     fig.tight_layout()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=100)
-    plt.close(fig)
+    save_figure(fig, out, dpi=100)
 
 
 if __name__ == "__main__":

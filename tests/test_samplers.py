@@ -89,13 +89,17 @@ def test_hottest_chains_sample_the_base_distribution():
     assert_allclose(hot.var(axis=0), variance, rtol=0.06)
 
 
-@pytest.mark.parametrize("Estimator", [GaussianRBM, BinaryRBM])
-def test_estimator_with_parallel_tempering_exposes_swap_rates(Estimator):
+def fitted(Estimator, **params):
+    """An RBM of 8 hidden units fitted for 3 epochs on 300 x 12 data."""
     X = np.random.RandomState(0).standard_normal((300, 12))
     if Estimator is BinaryRBM:
         X = (X > 0.3).astype(float)
-    rbm = Estimator(8, sampler="pt", n_temperatures=5, n_iter=3, random_state=0)
-    rbm.fit(X)
+    return Estimator(8, n_iter=3, random_state=0, **params).fit(X), X
+
+
+@pytest.mark.parametrize("Estimator", [GaussianRBM, BinaryRBM])
+def test_estimator_with_parallel_tempering_exposes_swap_rates(Estimator):
+    rbm, _ = fitted(Estimator, sampler="pt", n_temperatures=5)
     assert rbm.h_samples_.shape == (5, 100, 8)
     assert set(np.unique(rbm.h_samples_)) <= {0.0, 1.0}
     assert rbm.swap_rates_.shape == (4,)
@@ -197,11 +201,7 @@ def test_noise_started_chains_reach_the_exact_statistics_with_enough_steps():
 
 @pytest.mark.parametrize("Estimator", [GaussianRBM, BinaryRBM])
 def test_noise_started_chains_keep_nothing_and_take_pcd_rates(Estimator):
-    X = np.random.RandomState(0).standard_normal((300, 12))
-    if Estimator is BinaryRBM:
-        X = (X > 0.3).astype(float)
-    rbm = Estimator(8, sampler="noise", cd_steps=3, n_iter=3, random_state=0)
-    rbm.fit(X)
+    rbm, X = fitted(Estimator, sampler="noise", cd_steps=3)
     assert not hasattr(rbm, "h_samples_")
     assert rbm._learning_rate() == Estimator(persistent=True)._learning_rate()
     assert rbm._momentum() == Estimator(persistent=True)._momentum()
