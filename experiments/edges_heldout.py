@@ -58,6 +58,12 @@ c_j)``) and ``pixel`` (the ``over-sigma`` filters through the ZCA
 whitening matrix: the filters acting on the raw pixel patches, as
 FastICA's are); ``GRBM/ICA`` uses the first of them.
 
+``--figure PATH`` draws the filters of the first group's first seed, one
+panel per scored row (for example ``--models grbm ica --grbm-filters
+components pixel --groups kept-aside --figure edges_pixel_filters.png``:
+the recipe's filters as ``components`` and as ``pixel``, and FastICA's),
+each tile scaled by its own peak, the panel titled with its share.
+
 ``--set KEY=VALUE`` changes one setting of the recipe (``epsilon=0.01``,
 ``patch_rms=None``, ``rbm.n_components=200``, ...) for sweeps;
 ``--groups`` and ``--models`` restrict the run (tune with ``--groups
@@ -70,7 +76,7 @@ with::
         python experiments/edges_heldout.py [--seeds 0 1 2]
         [--groups tuning kept-aside evaluation] [--models grbm ica sc]
         [--set KEY=VALUE ...] [--rbm-preset density [--density-hidden 64]]
-        [--grbm-filters components over-sigma pixel]
+        [--grbm-filters components over-sigma pixel] [--figure PATH]
 
 About 2.5 minutes for the full table (2026-12-02, 2-core machine).
 
@@ -89,8 +95,10 @@ import ast
 import copy
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
+from _figures import save_figure
 from density_protocol import EVALUATION, HELD_ASIDE, TRAINING, load_photo
 from sklearn.decomposition import FastICA, MiniBatchDictionaryLearning
 
@@ -161,7 +169,7 @@ def fit_sparse_coding(X, seed):
 
 
 def run(model, X, recipe, seed, grbm_filters=("components",)):
-    """Shares of Gabor-like filters of one fit (a dict), and its seconds."""
+    """Shares of Gabor-like filters of one fit (a dict), its seconds, its filters."""
     start = time.perf_counter()
     if model == "grbm":
         filters = fit_grbm(X, recipe, seed)
@@ -173,7 +181,24 @@ def run(model, X, recipe, seed, grbm_filters=("components",)):
     seconds = time.perf_counter() - start
     size = recipe["patch_size"]
     shares = {kind: gabor_fraction(f, (size, size)) for kind, f in filters.items()}
-    return shares, seconds
+    return shares, seconds, filters
+
+
+def draw_figure(path, panels, size):
+    """One panel per ``(title, filters)`` of ``panels``, saved to ``path``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from skrbm.plotting import plot_components
+
+    fig, axes = plt.subplots(
+        1, len(panels), figsize=(3.5 * len(panels), 3.8), layout="constrained"
+    )
+    for (title, filters), ax in zip(panels, np.atleast_1d(axes), strict=True):
+        plot_components(filters, patch_shape=(size, size), title=title, ax=ax)
+    save_figure(fig, Path(path))
 
 
 def set_recipe(recipe, items):
@@ -202,6 +227,7 @@ def main(argv=None):
     parser.add_argument(
         "--grbm-filters", nargs="+", choices=GRBM_FILTERS, default=["components"]
     )
+    parser.add_argument("--figure", default=None, metavar="PATH")
     args = parser.parse_args(argv)
     recipe = edges_recipe()
     if args.rbm_preset == "density":
@@ -212,6 +238,7 @@ def main(argv=None):
     groups = args.groups or list(GROUPS)
     seeds = " ".join(f"{s:>5d}" for s in args.seeds)
     print(f"{'group':11s} {'model':14s} {seeds}  {'mean':>5s} {'fit s':>6s}")
+    panels = []
     for group in groups:
         shares = {}
         for model in args.models:
@@ -221,9 +248,13 @@ def main(argv=None):
                 X = group_patches(
                     names, recipe["n_patches"], recipe["patch_size"], seed
                 )
-                fraction, sec = run(model, X, recipe, seed, args.grbm_filters)
+                fraction, sec, filters = run(model, X, recipe, seed, args.grbm_filters)
                 for kind, f in fraction.items():
                     fractions.setdefault(kind, []).append(f)
+                    if args.figure and group == groups[0] and seed == args.seeds[0]:
+                        label = GRBM_LABELS.get(kind, LABELS[model])
+                        title = f"{label} ({group}, seed {seed}): {f:.2f}"
+                        panels.append((title, filters[kind]))
                 seconds.append(sec)
             for kind, values in fractions.items():
                 label = GRBM_LABELS.get(kind, LABELS[model])
@@ -238,6 +269,8 @@ def main(argv=None):
                 )
         if "grbm" in shares and "ica" in shares:
             print(f"{group:11s} GRBM/ICA {shares['grbm'] / shares['ica']:.2f}")
+    if args.figure:
+        draw_figure(args.figure, panels, recipe["patch_size"])
 
 
 if __name__ == "__main__":
