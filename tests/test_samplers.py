@@ -207,6 +207,8 @@ def test_noise_started_chains_keep_nothing_and_take_pcd_rates(Estimator):
     assert rbm._momentum() == Estimator(persistent=True)._momentum()
     assert np.all(np.isfinite(rbm.components_))
     assert np.abs(rbm.components_).max() > 1e-3  # it learned
+    before = rbm.components_.copy()
     rbm.set_params(persistent=True)
     with pytest.raises(ValueError, match=r"persistent=True .* sampler='noise'"):
         rbm.partial_fit(X)
+    assert_array_equal(rbm.components_, before)
