@@ -234,7 +234,8 @@ class BaseRBM(
         return self.momentum
 
     def _sampler_name(self):
-        """``sampler`` resolved: "cd", "pcd" or "pt" ("auto" follows ``persistent``)."""
+        """``sampler`` resolved: "cd", "pcd", "pt" or "noise" ("auto" follows
+        ``persistent``)."""
         if self.sampler == "auto":
             return "pcd" if self.persistent else "cd"
         if self.sampler in ("cd", "noise") and self.persistent:
@@ -303,8 +304,12 @@ class BaseRBM(
         """
         if self.hidden_bias_init != "component":
             return np.full(self.n_components, self.hidden_bias_init, dtype=dtype)
-        self.intercept_hidden_ = np.zeros(self.n_components, dtype=dtype)
-        W, b, _, _ = self._unit_model(dtype)
+        sigma = None
+        if self._log_variance is not None:
+            sigma = np.exp(0.5 * self._log_variance)
+        zeros = np.zeros(self.n_components)
+        params = RBMParameters(self.components_, self.intercept_visible_, zeros, sigma)
+        W, b, _, _ = params.astype(dtype).unit_view()
         gain = self._units.component_log_weights(W, b)
         return (np.log(COMPONENT_WEIGHT) - gain).astype(dtype)
 
