@@ -7,8 +7,8 @@ identity as covariance, which is a saddle point of the likelihood of a
 GRBM with small weights, and training does not leave it. The settings of
 :func:`density_recipe` leave it at once and keep improving the held-out
 likelihood; they were chosen one change at a time with
-``experiments/density_recipe.py`` (docs: the likelihood page, "Natural
-image patches: the density recipe"):
+``experiments/density_recipe.py`` (docs: the likelihood page, "Training
+that leaves the Gaussian: the density recipe"):
 
 1. learned visible variances (``learn_variance=True``);
 2. large initial weights (``init_scale=0.5`` for 64 hidden units), so

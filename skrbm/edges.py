@@ -24,10 +24,10 @@ photos it learns localised, oriented edge filters once four things change:
 :func:`edges_recipe` holds the settings, measured with
 ``experiments/edges_recipe.py`` and ``experiments/edges_variance.py``;
 :func:`run_edges` trains and measures. The settings were found on the two
-photos that ship with scikit-learn and do not carry over to all photos:
-trained on the kept-aside and evaluation photos of
-``experiments/edges_heldout.py``, the RBM's filters are less often
-Gabor-like than FastICA's (docs/edges.rst).
+photos that ship with scikit-learn; trained on the kept-aside and
+evaluation photos of ``experiments/edges_heldout.py``, the RBM's filters,
+taken as filters on the pixel patches as FastICA's are, are Gabor-like
+1.28 and 0.88 times as often as FastICA's (docs/edges.rst).
 """
 
 import time as _time
